@@ -1,0 +1,214 @@
+#include "dataflow/mapper.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <functional>
+#include <set>
+
+#include "sim/error.hpp"
+
+namespace rdusim {
+
+const char* dep_name(Dep d) {
+  switch (d) {
+    case Dep::kProportional: return "proportional";
+    case Dep::kAll: return "all";
+    case Dep::kPrefix: return "prefix";
+  }
+  return "?";
+}
+
+Dep dependency(OpKind consumer, OpKind producer, StreamMode mode) {
+  const bool attention = consumer == OpKind::kAttnScore || consumer == OpKind::kAttnValue;
+  if (mode == StreamMode::kToken) {
+    // Token rows stream; causal attention keeps every earlier K/V (and Q) row until it ends.
+    if (attention && producer != OpKind::kSoftmax) return Dep::kPrefix;
+    return Dep::kProportional;
+  }
+  // Weight-streaming: outputs are cut along columns, so a contraction needs its whole input.
+  switch (consumer) {
+    case OpKind::kGemm:
+    case OpKind::kAttnScore:
+    case OpKind::kNorm:
+    case OpKind::kSoftmax:
+      return Dep::kAll;
+    case OpKind::kAttnValue:
+      return producer == OpKind::kSoftmax ? Dep::kProportional : Dep::kAll;
+    default:
+      return Dep::kProportional;
+  }
+}
+
+namespace {
+
+uint64_t chunk_of(uint64_t bytes, uint32_t chunks) { return (bytes + chunks - 1) / chunks; }
+
+double compute_weight(const OpNode& op, const PcuParams& pcu, uint64_t rows) {
+  ComputeClass cls = compute_class(op.kind);
+  if (cls == ComputeClass::kNone || op.flops <= 0) return 0.0;
+  double rate = cls == ComputeClass::kSystolic ? pcu.systolic_flops_per_cycle * systolic_row_utilization(pcu, rows)
+                                               : pcu.simd_flops_per_cycle;
+  return op.flops / rate;
+}
+
+// Longest path (in edges) from u to v inside the section that avoids the direct edge u->v; -1 if
+// none. A reconvergent edge must buffer the skew between its two paths or the producer deadlocks.
+int longest_other_path(const Graph& g, OpId u, OpId v, const std::set<OpId>& members) {
+  std::map<OpId, int> best;
+  // Members are in topological order when iterated by OpId within one graph built in order.
+  std::function<int(OpId)> from = [&](OpId x) -> int {
+    if (x == v) return 0;
+    auto it = best.find(x);
+    if (it != best.end()) return it->second;
+    int r = -1;
+    for (auto e : boost::make_iterator_range(boost::out_edges(x, g))) {
+      OpId y = boost::target(e, g);
+      if (!members.count(y) || (x == u && y == v)) continue;
+      int d = from(y);
+      if (d >= 0) r = std::max(r, d + 1);
+    }
+    return best[x] = r;
+  };
+  return from(u);
+}
+
+void allocate_pcus(SectionPlan& plan, const std::vector<double>& work, uint32_t available) {
+  double total = 0.0;
+  uint32_t computing = 0;
+  for (double w : work) {
+    total += w;
+    computing += w > 0 ? 1 : 0;
+  }
+  uint32_t used = 0;
+  for (size_t i = 0; i < plan.stages.size(); ++i) {
+    if (work[i] <= 0) continue;
+    // Every computing stage gets at least one PCU; the rest in proportion to its compute time.
+    uint32_t spare = available > computing ? available - computing : 0;
+    plan.stages[i].pcus = 1 + static_cast<uint32_t>(std::floor(spare * work[i] / total));
+    used += plan.stages[i].pcus;
+  }
+  plan.pcus_used = used;
+}
+
+}  // namespace
+
+SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const SocketParams& socket,
+                         const ReplayParams& replay, bool fused, const std::string& graph_name) {
+  SectionPlan plan;
+  const uint32_t C = replay.chunks_per_stream;
+  std::set<OpId> members(ops.begin(), ops.end());
+  uint64_t max_rows = 0;
+  for (OpId v : ops) max_rows = std::max(max_rows, g[v].rows);
+  plan.mode = max_rows >= replay.token_stream_min_rows ? StreamMode::kToken : StreamMode::kWeight;
+  plan.name = graph_name + "." + (fused ? (ops.size() == 1 ? g[ops[0]].name : std::string("fused")) : g[ops[0]].name);
+  plan.kernel = plan.name;
+  if (fused && ops.size() > 1) plan.name += "@" + g[ops[0]].name;
+
+  std::map<OpId, int> stage_of;
+  std::vector<double> work;
+  for (OpId v : ops) {
+    const OpNode& op = g[v];
+    StagePlan st;
+    st.name = op.name;
+    st.kind = op.kind;
+    st.cls = compute_class(op.kind);
+    st.flops = op.flops;
+    st.rows = op.rows;
+    st.chunks = C;
+    st.chunk_rows = plan.mode == StreamMode::kToken ? std::max<uint64_t>(1, op.rows / C) : op.rows;
+    auto add_load = [&](const std::string& what, uint64_t bytes, Dep dep, uint32_t buffer) {
+      if (bytes == 0) return;
+      StageInput in;
+      in.from_memory = true;
+      in.stream = static_cast<int>(st.loads.size());
+      in.producer_chunks = C;
+      in.dep = dep;
+      st.loads.push_back({op.name + "." + what, Tier::kHbm, bytes, C, buffer});
+      st.inputs.push_back(in);
+    };
+    for (auto e : boost::make_iterator_range(boost::in_edges(v, g))) {
+      OpId u = boost::source(e, g);
+      Dep dep = dependency(op.kind, g[u].kind, plan.mode);
+      uint32_t cap = dep == Dep::kProportional ? replay.stream_buffer_chunks : C;
+      if (members.count(u)) {
+        int skew = longest_other_path(g, u, v, members);
+        if (skew > 0) {
+          cap = plan.mode == StreamMode::kWeight ? C : std::min<uint32_t>(C, replay.stream_buffer_chunks * (skew + 1));
+        }
+        StageInput in;
+        in.buffer = static_cast<int>(plan.buffers.size());
+        in.producer_chunks = C;
+        in.dep = dep;
+        plan.buffers.push_back({g[u].name + "->" + op.name, cap, chunk_of(g[e].bytes, C)});
+        st.inputs.push_back(in);
+        plan.stages[stage_of.at(u)].outputs.push_back(in.buffer);  // sections are in topological order
+      } else {
+        add_load("in." + g[u].name, g[e].bytes, dep, cap);
+      }
+    }
+    if (plan.mode == StreamMode::kToken) {
+      add_load("weights", op.weight_bytes, Dep::kAll, C);
+    } else {
+      add_load("weights", op.weight_bytes, Dep::kProportional, std::min(C, replay.weight_buffer_chunks));
+    }
+    add_load("kv_cache", op.state_read_bytes, Dep::kProportional, replay.stream_buffer_chunks);
+    bool leaves = op.graph_output;
+    for (auto e : boost::make_iterator_range(boost::out_edges(v, g))) {
+      if (!members.count(boost::target(e, g))) leaves = true;
+    }
+    st.write_bytes = (leaves ? op.out_bytes : 0) + op.state_write_bytes;
+    if (op.kind == OpKind::kAllReduce) st.collective_bytes = op.out_bytes;
+    stage_of[v] = static_cast<int>(plan.stages.size());
+    work.push_back(compute_weight(op, socket.pcu, st.chunk_rows));
+    plan.stages.push_back(std::move(st));
+  }
+  uint32_t available = fused ? static_cast<uint32_t>(socket.pcu.count * replay.fused_pcu_fraction) : socket.pcu.count;
+  allocate_pcus(plan, work, std::max<uint32_t>(available, 1));
+  for (const auto& b : plan.buffers) plan.sram_bytes += double(b.capacity_chunks) * b.chunk_bytes;
+  for (const auto& st : plan.stages) {
+    plan.flops += st.flops;
+    plan.collective_bytes += st.collective_bytes;
+    plan.hbm_bytes += st.write_bytes;
+    for (const auto& l : st.loads) {
+      plan.sram_bytes += double(l.buffer_chunks) * chunk_of(l.bytes, l.chunks);
+      (l.tier == Tier::kHbm ? plan.hbm_bytes : plan.ddr_bytes) += l.bytes;
+    }
+  }
+  plan.pmus_used = std::min<uint32_t>(
+      socket.pmu.count, std::max<uint32_t>(plan.pcus_used, static_cast<uint32_t>(std::ceil(plan.sram_bytes / socket.pmu.sram_bytes))));
+  return plan;
+}
+
+std::vector<SectionPlan> map_graph(const Graph& g, Fusion fusion, const SocketParams& socket,
+                                   const ReplayParams& replay, const std::string& graph_name) {
+  std::vector<SectionPlan> out;
+  const double sram = socket.pmu.usable_bytes();
+  for (const auto& section : cut_sections(g, fusion)) {
+    if (fusion == Fusion::kUnfused) {
+      out.push_back(plan_section(g, section, socket, replay, false, graph_name));
+    } else {
+      // Greedy: grow the section op by op while its buffers fit in SRAM.
+      std::vector<OpId> current;
+      for (OpId v : section) {
+        current.push_back(v);
+        if (current.size() > 1 && plan_section(g, current, socket, replay, true, graph_name).sram_bytes > sram) {
+          current.pop_back();
+          out.push_back(plan_section(g, current, socket, replay, true, graph_name));
+          current = {v};
+        }
+      }
+      out.push_back(plan_section(g, current, socket, replay, true, graph_name));
+    }
+    const SectionPlan& last = out.back();
+    if (last.sram_bytes > sram) {
+      throw SimError("", "graph node " + graph_name + "." + last.stages.front().name,
+                     "needs " + std::to_string(static_cast<uint64_t>(last.sram_bytes / 1e6)) +
+                         " MB of PMU SRAM, more than the " + std::to_string(static_cast<uint64_t>(sram / 1e6)) +
+                         " MB usable");
+    }
+  }
+  return out;
+}
+
+}  // namespace rdusim

@@ -1,0 +1,24 @@
+// dataflow/mapper.hpp
+// Maps sections of a graph onto one socket's tiles: a stage per op, PCUs in proportion to each
+// op's compute time, PMU stream buffers between stages, memory streams for what crosses the
+// section boundary, and the chunking mode. A fused section that does not fit in PMU SRAM is split.
+#pragma once
+#include <vector>
+
+#include "dataflow/fusion.hpp"
+#include "dataflow/section.hpp"
+#include "sim/machine_config.hpp"
+
+namespace rdusim {
+
+Dep dependency(OpKind consumer, OpKind producer, StreamMode mode);
+
+// Plans one section. Throws SimError naming the op when even a single op cannot fit in SRAM.
+SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const SocketParams& socket,
+                         const ReplayParams& replay, bool fused, const std::string& graph_name);
+
+// Cuts and plans a whole graph.
+std::vector<SectionPlan> map_graph(const Graph& g, Fusion fusion, const SocketParams& socket,
+                                   const ReplayParams& replay, const std::string& graph_name);
+
+}  // namespace rdusim

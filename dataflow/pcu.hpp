@@ -1,0 +1,28 @@
+// dataflow/pcu.hpp
+// The PCU array of one socket: count PCUs at clock_ghz. Stages of a section own groups of PCUs
+// (the mapper decides how many); a chunk occupies its group for chunk_cycles(). One module models
+// all PCUs: thousands of tiles as stage groups, not thousands of processes.
+#pragma once
+#include "dataflow/pcu_timing.hpp"
+#include "sim/run_context.hpp"
+#include "sim/sc_time_util.hpp"
+
+namespace rdusim {
+
+class PcuArray : public sc_core::sc_module {
+ public:
+  PcuArray(sc_core::sc_module_name name, const PcuParams& params, RunContext& ctx);
+
+  // Called from a stage's thread: occupies n_pcus for the chunk's compute time, returns the ns spent.
+  double execute(ComputeClass cls, double flops, uint32_t n_pcus, uint64_t rows);
+  const PcuParams& params() const { return m_params; }
+  double pcu_busy_ns() const { return m_pcu_busy_ns; }
+
+ private:
+  PcuParams m_params;
+  double m_flops = 0.0;
+  double m_pcu_busy_ns = 0.0;  // sum over PCUs of busy time
+  uint64_t m_chunks = 0;
+};
+
+}  // namespace rdusim

@@ -1,0 +1,218 @@
+#include "dataflow/replay.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace rdusim {
+
+uint64_t chunks_needed(Dep dep, uint64_t i, uint64_t producer_chunks, uint64_t consumer_chunks) {
+  if (dep == Dep::kAll) return producer_chunks;
+  return std::min(producer_chunks, ((i + 1) * producer_chunks + consumer_chunks - 1) / consumer_chunks);
+}
+
+struct Replayer::StageRt {
+  const StagePlan* plan = nullptr;
+  std::vector<std::unique_ptr<StreamBuffer>> loads;  // one per memory stream
+  std::unique_ptr<StreamBuffer> writes;              // write credits
+  std::vector<uint64_t> released;                    // per input
+  StageTimes times;
+  bool done = false;
+  std::string waiting;  // for deadlock reports
+  TraceTrack track{};
+  std::vector<TraceTrack> load_tracks;  // one per memory stream
+  double first_load_done_ns = -1.0;
+  size_t first_load = 0;
+};
+
+struct Replayer::SectionRt {
+  const SectionPlan* plan = nullptr;
+  std::vector<std::unique_ptr<StreamBuffer>> buffers;
+  std::vector<std::unique_ptr<StageRt>> stages;
+  size_t running = 0;
+  sc_core::sc_event all_done;
+  bool trace_detail = false;
+};
+
+Replayer::Replayer(Socket& socket, RunContext& ctx, const ReplayParams& replay)
+    : m_socket(socket), m_ctx(ctx), m_replay(replay) {}
+
+Replayer::~Replayer() = default;
+
+void Replayer::loader_body(SectionRt& sec, StageRt& st, size_t load) {
+  const MemStream& ms = st.plan->loads[load];
+  StreamBuffer& buf = *st.loads[load];
+  DramTier& tier = m_socket.tier(ms.tier == Tier::kDdr);
+  uint64_t per = ms.bytes / ms.chunks, extra = ms.bytes % ms.chunks;
+  bool trace = sec.trace_detail && m_ctx.trace.on();
+  auto last_done = std::make_shared<double>(now_ns());
+  for (uint32_t j = 0; j < ms.chunks; ++j) {
+    buf.reserve();
+    uint64_t bytes = per + (j < extra ? 1 : 0);
+    double issued = now_ns();
+    tier.submit(bytes, false, [this, &buf, &st, load, trace, issued, last_done, j, bytes, name = ms.name] {
+      double t = now_ns();
+      if (trace) {
+        double from = std::min(t, std::max(issued, *last_done));
+        m_ctx.trace.slice(st.load_tracks[load], name, from, t, {{"chunk", j}, {"bytes", double(bytes)}});
+      }
+      *last_done = std::max(*last_done, t);
+      if (st.first_load_done_ns < 0) {
+        st.first_load_done_ns = t;
+        st.first_load = load;
+      }
+      buf.commit();
+    });
+    ++m_chunk_events;
+  }
+}
+
+void Replayer::stage_body(SectionRt& sec, StageRt& st) {
+  const StagePlan& p = *st.plan;
+  st.times.start_ns = now_ns();
+  const uint32_t C = p.chunks;
+  const double flops_per_chunk = p.flops / C;
+  const uint64_t write_per_chunk = p.write_bytes / C;
+  bool trace = sec.trace_detail && m_ctx.trace.on();
+  bool flow_drawn = false;
+  for (uint32_t i = 0; i < C; ++i) {
+    for (size_t k = 0; k < p.inputs.size(); ++k) {
+      const StageInput& in = p.inputs[k];
+      StreamBuffer& b = in.from_memory ? *st.loads[in.stream] : *sec.buffers[in.buffer];
+      uint64_t need = chunks_needed(in.dep, i, in.producer_chunks, C);
+      if (b.committed() < need) {
+        double t0 = now_ns();
+        st.waiting = fmt::format("input {} (needs chunk {}, has {})", b.name(), need, b.committed());
+        b.wait_committed(need);
+        st.waiting.clear();
+        (in.from_memory ? st.times.wait_memory_ns : st.times.wait_input_ns) += now_ns() - t0;
+      }
+    }
+    ++m_chunk_events;
+    double t0 = now_ns();
+    double t = m_socket.pcu.execute(p.cls, flops_per_chunk, p.pcus, p.chunk_rows);
+    if (i == 0 && p.cls != ComputeClass::kNone) {
+      double fill = cycles_to_ns(m_socket.pcu.params(), m_socket.pcu.params().pipeline_latency_cycles);
+      sc_core::wait(ns(fill));
+      t += fill;
+    }
+    st.times.compute_ns += t;
+    if (trace && t > 0) {
+      m_ctx.trace.slice(st.track, p.name, t0, now_ns(), {{"chunk", i}, {"pcus", p.pcus}});
+      if (!flow_drawn && st.first_load_done_ns >= 0 && !p.loads.empty()) {
+        m_ctx.trace.flow(st.load_tracks[st.first_load], st.first_load_done_ns - 0.001, st.track, t0 + 0.001, "weights->compute");
+        flow_drawn = true;
+      }
+    }
+    double w0 = now_ns();
+    for (int o : p.outputs) {
+      st.waiting = fmt::format("output {} (full)", sec.buffers[o]->name());
+      sec.buffers[o]->reserve();
+      sec.buffers[o]->commit();
+    }
+    if (write_per_chunk + (i + 1 == C ? p.write_bytes % C : 0) > 0) {
+      st.waiting = "write credits";
+      st.writes->reserve();
+      uint64_t bytes = write_per_chunk + (i + 1 == C ? p.write_bytes % C : 0);
+      StreamBuffer* wb = st.writes.get();
+      m_socket.hbm.submit(bytes, true, [wb] {
+        wb->commit();
+        wb->release(1);
+      });
+    }
+    st.waiting.clear();
+    st.times.wait_output_ns += now_ns() - w0;
+    // Free what the next chunk no longer needs.
+    for (size_t k = 0; k < p.inputs.size(); ++k) {
+      const StageInput& in = p.inputs[k];
+      if (in.dep != Dep::kProportional && i + 1 < C) continue;
+      uint64_t keep_from = i + 1 < C ? (uint64_t(i + 1) * in.producer_chunks) / C : in.producer_chunks;
+      StreamBuffer& b = in.from_memory ? *st.loads[in.stream] : *sec.buffers[in.buffer];
+      if (keep_from > st.released[k]) {
+        b.release(keep_from - st.released[k]);
+        st.released[k] = keep_from;
+      }
+    }
+  }
+  if (st.writes && st.writes->occupancy() > 0) {
+    double t0 = now_ns();
+    st.waiting = "outstanding writes";
+    while (st.writes->occupancy() > 0) st.writes->wait_committed(st.writes->committed() + 1);
+    st.waiting.clear();
+    st.times.wait_output_ns += now_ns() - t0;
+  }
+  st.times.end_ns = now_ns();
+  st.done = true;
+  if (--sec.running == 0) sec.all_done.notify();
+}
+
+SectionResult Replayer::run_section(const SectionPlan& plan, double launch_ns, const std::string& stats_prefix,
+                                    bool trace_detail) {
+  SectionResult res;
+  res.name = plan.name;
+  res.start_ns = now_ns();
+  if (launch_ns > 0) sc_core::wait(ns(launch_ns));
+  res.exec_start_ns = now_ns();
+
+  auto sec = std::make_shared<SectionRt>();
+  sec->plan = &plan;
+  sec->trace_detail = trace_detail;
+  for (const auto& b : plan.buffers) sec->buffers.push_back(std::make_unique<StreamBuffer>(b.name, b.capacity_chunks));
+  std::string socket = m_socket.name();
+  for (const auto& sp : plan.stages) {
+    auto st = std::make_unique<StageRt>();
+    st->plan = &sp;
+    for (const auto& l : sp.loads) st->loads.push_back(std::make_unique<StreamBuffer>(l.name, l.buffer_chunks));
+    if (sp.write_bytes > 0) st->writes = std::make_unique<StreamBuffer>(sp.name + ".writes", m_replay.write_buffer_chunks);
+    st->released.assign(sp.inputs.size(), 0);
+    if (trace_detail && m_ctx.trace.on()) {
+      st->track = m_ctx.trace.track(socket, "stage " + sp.name);
+      for (const auto& l : sp.loads) st->load_tracks.push_back(m_ctx.trace.track(socket, "agcu load " + l.name));
+    }
+    sec->stages.push_back(std::move(st));
+  }
+  m_socket.pmu.allocate(plan.sram_bytes);  // the mapper already checked the fit
+  m_live.push_back(sec);
+  sec->running = sec->stages.size();
+  for (auto& st : sec->stages) {
+    StageRt* s = st.get();
+    for (size_t l = 0; l < s->loads.size(); ++l) {
+      sc_core::sc_spawn([this, sec, s, l] { loader_body(*sec, *s, l); }, nullptr);
+    }
+    sc_core::sc_spawn([this, sec, s] { stage_body(*sec, *s); }, nullptr);
+  }
+  if (sec->running > 0) sc_core::wait(sec->all_done);
+  res.end_ns = now_ns();
+  m_socket.pmu.free(plan.sram_bytes);
+  m_live.erase(std::find(m_live.begin(), m_live.end(), sec));
+
+  StatsRegistry& stats = m_ctx.stats;
+  for (const auto& st : sec->stages) {
+    std::string base = stats_prefix + "." + st->plan->name + ".";
+    stats.accumulate(base + "compute_ns", st->times.compute_ns, "ns", "PCU busy time of the stage");
+    stats.accumulate(base + "wait_input_ns", st->times.wait_input_ns, "ns", "waiting for an on-chip producer");
+    stats.accumulate(base + "wait_memory_ns", st->times.wait_memory_ns, "ns", "waiting for weights/KV/activations from memory");
+    stats.accumulate(base + "wait_output_ns", st->times.wait_output_ns, "ns", "waiting for buffer or write credits");
+    res.stages.push_back({st->plan->name, st->plan->pcus, st->times});
+    stats.accumulate(base + "span_ns", st->times.end_ns - st->times.start_ns, "ns", "first chunk start to last chunk end");
+  }
+  if (m_ctx.trace.on()) {
+    m_ctx.trace.slice(m_ctx.trace.track(socket, "kernels"), plan.name, res.start_ns, res.end_ns,
+                      {{"launch_ns", res.launch_ns()}, {"stages", double(plan.stages.size())}});
+  }
+  return res;
+}
+
+std::vector<std::string> Replayer::stalled() const {
+  std::vector<std::string> out;
+  for (const auto& sec : m_live) {
+    for (const auto& st : sec->stages) {
+      if (st->done) continue;
+      out.push_back(fmt::format("{}.{}: waiting on {}", sec->plan->name, st->plan->name,
+                                st->waiting.empty() ? "nothing (never scheduled)" : st->waiting));
+    }
+  }
+  return out;
+}
+
+}  // namespace rdusim

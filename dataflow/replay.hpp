@@ -1,0 +1,72 @@
+// dataflow/replay.hpp
+// Replays mapped sections on a socket: each stage is a process that waits for its input chunks
+// (PMU stream buffers or memory loads), occupies its PCUs, and pushes output chunks against
+// credits, so stalls and backpressure come out of the simulation. Stages and loaders are spawned
+// while the simulation runs (sc_spawn), so one elaboration replays any number of sections.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dataflow/section.hpp"
+#include "memory/stream_buffer.hpp"
+#include "sim/socket.hpp"
+
+namespace rdusim {
+
+// Per-stage accounting, summed into the stats registry under `<prefix>.<stage>`.
+struct StageTimes {
+  double compute_ns = 0.0;
+  double wait_input_ns = 0.0;   // on-chip producer not ready
+  double wait_memory_ns = 0.0;  // weights / KV / activations not yet loaded
+  double wait_output_ns = 0.0;  // consumer buffer full or write credits exhausted
+  double start_ns = 0.0, end_ns = 0.0;
+};
+
+struct StageResult {
+  std::string name;
+  uint32_t pcus = 0;
+  StageTimes times;
+};
+
+struct SectionResult {
+  std::string name;
+  double start_ns = 0.0;      // launch begins
+  double exec_start_ns = 0.0; // kernel execute begins
+  double end_ns = 0.0;
+  std::vector<StageResult> stages;
+  double launch_ns() const { return exec_start_ns - start_ns; }
+  double exec_ns() const { return end_ns - exec_start_ns; }
+};
+
+class Replayer {
+ public:
+  Replayer(Socket& socket, RunContext& ctx, const ReplayParams& replay);
+  ~Replayer();
+
+  // From an SC_THREAD: waits `launch_ns`, runs every stage of the section to completion.
+  // `stats_prefix` names the accounting ("layer.decoder"); `trace_detail` emits per-chunk slices.
+  SectionResult run_section(const SectionPlan& plan, double launch_ns, const std::string& stats_prefix,
+                            bool trace_detail);
+  // Stages that have not finished and what each waits for (for deadlock reports).
+  std::vector<std::string> stalled() const;
+  // Model events so far: stage chunk steps plus memory chunk loads (DRAM pieces are counted by the channels).
+  uint64_t chunk_events() const { return m_chunk_events; }
+
+ private:
+  struct StageRt;
+  struct SectionRt;
+  void stage_body(SectionRt& sec, StageRt& st);
+  void loader_body(SectionRt& sec, StageRt& st, size_t load);
+
+  Socket& m_socket;
+  RunContext& m_ctx;
+  ReplayParams m_replay;
+  std::vector<std::shared_ptr<SectionRt>> m_live;
+  uint64_t m_chunk_events = 0;
+};
+
+// First producer chunk count consumer chunk i needs.
+uint64_t chunks_needed(Dep dep, uint64_t i, uint64_t producer_chunks, uint64_t consumer_chunks);
+
+}  // namespace rdusim

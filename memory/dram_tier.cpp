@@ -1,0 +1,93 @@
+#include "memory/dram_tier.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace rdusim {
+
+DramTier::DramTier(sc_core::sc_module_name name, const DramTierParams& params, RunContext& ctx)
+    : sc_core::sc_module(name), m_params(params), m_ctx(ctx) {
+  for (uint32_t i = 0; i < params.channels; ++i) {
+    m_channels.push_back(std::make_unique<DramChannel>(fmt::format("ch{}", i).c_str(), params.channel, ctx));
+  }
+  ctx.stats.add(*this, "peak_used_bytes", m_peak_used_bytes, "bytes", "most bytes placed in the tier at once");
+  ctx.stats.derived(*this, "bytes_moved", "bytes", [this] { return static_cast<double>(bytes_moved()); },
+                    "bytes read plus written over all channels");
+  ctx.stats.derived(
+      *this, "utilization", "ratio",
+      [this] {
+        double t = now_ns();
+        return t > 0 ? static_cast<double>(bytes_moved()) / (bandwidth_gbps() * t) : 0.0;
+      },
+      "bytes moved over (peak bandwidth x simulated time)");
+}
+
+uint64_t DramTier::bytes_moved() const {
+  uint64_t sum = 0;
+  for (const auto& ch : m_channels) sum += ch->bytes_moved();
+  return sum;
+}
+
+void DramTier::submit(uint64_t bytes, bool write, std::function<void()> on_done) {
+  const uint32_t n = m_params.channels;
+  const uint64_t granule = m_params.interleave_bytes;
+  // Pieces: a request covering at least one full stripe is spread evenly over all channels;
+  // a smaller one touches ceil(bytes / granule) consecutive channels.
+  uint32_t pieces = bytes >= granule * n ? n : static_cast<uint32_t>(std::max<uint64_t>(1, (bytes + granule - 1) / granule));
+  struct Pending {
+    uint32_t left;
+    std::function<void()> done;
+  };
+  auto pending = std::make_shared<Pending>(Pending{pieces, std::move(on_done)});
+  bool trace = m_ctx.trace.on();
+  uint64_t base = bytes / pieces, extra = bytes % pieces;
+  for (uint32_t i = 0; i < pieces; ++i) {
+    uint64_t piece = base + (i < extra ? 1 : 0);
+    MemRequest req;
+    req.bytes = piece;
+    req.write = write;
+    req.on_done = [this, pending, piece, trace] {
+      if (trace) m_completions.emplace_back(now_ns(), piece);
+      if (--pending->left == 0 && pending->done) pending->done();
+    };
+    m_channels[m_next_channel]->submit(std::move(req));
+    m_next_channel = (m_next_channel + 1) % n;
+  }
+}
+
+bool DramTier::place(const std::string& region, double bytes) {
+  if (m_regions.count(region)) return true;
+  if (m_used_bytes + bytes > m_params.capacity_bytes) return false;
+  m_regions[region] = bytes;
+  m_used_bytes += bytes;
+  m_peak_used_bytes = std::max(m_peak_used_bytes, m_used_bytes);
+  if (m_ctx.trace.on()) m_ctx.trace.counter(m_ctx.trace.process(socket_name(*this)), m_params.name + " used GB", now_ns(), m_used_bytes / 1e9);
+  return true;
+}
+
+void DramTier::remove(const std::string& region) {
+  auto it = m_regions.find(region);
+  if (it == m_regions.end()) return;
+  m_used_bytes -= it->second;
+  m_regions.erase(it);
+  if (m_ctx.trace.on()) m_ctx.trace.counter(m_ctx.trace.process(socket_name(*this)), m_params.name + " used GB", now_ns(), m_used_bytes / 1e9);
+}
+
+void DramTier::flush_trace(double bin_ns) {
+  if (!m_ctx.trace.on() || m_completions.empty() || bin_ns <= 0) return;
+  std::map<int64_t, uint64_t> bins;
+  for (const auto& [t, b] : m_completions) bins[static_cast<int64_t>(std::floor(t / bin_ns))] += b;
+  uint32_t pid = m_ctx.trace.process(socket_name(*this));
+  std::string counter = m_params.name + " GB/s";
+  int64_t last = -2;
+  for (const auto& [bin, b] : bins) {
+    if (bin > last + 1) m_ctx.trace.counter(pid, counter, (last + 1) * bin_ns, 0.0);
+    m_ctx.trace.counter(pid, counter, bin * bin_ns, static_cast<double>(b) / bin_ns);
+    last = bin;
+  }
+  m_ctx.trace.counter(pid, counter, (last + 1) * bin_ns, 0.0);
+  m_completions.clear();
+}
+
+}  // namespace rdusim

@@ -1,0 +1,58 @@
+// memory/dram_tier.hpp
+// A memory tier (HBM or DDR of one socket): N identical channels with addresses interleaved every
+// interleave_bytes. A request is cut into per-channel pieces; it completes when its last piece does.
+// Also accounts capacity (what is placed in the tier) and samples bandwidth for the trace.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "memory/dram_channel.hpp"
+
+namespace rdusim {
+
+struct DramTierParams {
+  std::string name;              // "hbm" or "ddr"
+  double capacity_bytes = 0.0;   // required
+  uint32_t channels = 1;         // required
+  uint64_t interleave_bytes = 4096;
+  DramChannelParams channel;     // per-channel bandwidth and latency
+  double total_bandwidth_gbps() const { return channel.bandwidth_gbps * channels; }
+};
+
+class DramTier : public sc_core::sc_module {
+ public:
+  DramTier(sc_core::sc_module_name name, const DramTierParams& params, RunContext& ctx);
+
+  // Contract: on_done runs once, when every piece of the request has completed.
+  void submit(uint64_t bytes, bool write, std::function<void()> on_done);
+  const DramTierParams& params() const { return m_params; }
+  double bandwidth_gbps() const { return m_params.total_bandwidth_gbps(); }
+  uint64_t bytes_moved() const;
+
+  // Capacity accounting: placement of named regions (weights, KV cache, experts).
+  // Returns false when the region does not fit; never partially places.
+  bool place(const std::string& region, double bytes);
+  void remove(const std::string& region);
+  bool holds(const std::string& region) const { return m_regions.count(region) != 0; }
+  double used_bytes() const { return m_used_bytes; }
+  double free_bytes() const { return m_params.capacity_bytes - m_used_bytes; }
+
+  // Emits the bandwidth counter track (GB/s per bin) into the trace; called once after the run.
+  void flush_trace(double bin_ns);
+
+ private:
+  DramTierParams m_params;
+  RunContext& m_ctx;
+  std::vector<std::unique_ptr<DramChannel>> m_channels;
+  uint32_t m_next_channel = 0;
+  std::map<std::string, double> m_regions;
+  double m_used_bytes = 0.0;
+  double m_peak_used_bytes = 0.0;
+  std::vector<std::pair<double, uint64_t>> m_completions;  // (time_ns, bytes) for the trace only
+};
+
+}  // namespace rdusim

@@ -1,0 +1,214 @@
+// sim/run.cpp
+// `rdusim run`: machine + model + scenario -> sections -> replay -> outcome.
+#include "sim/run.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <map>
+
+#include "dataflow/mapper.hpp"
+#include "sim/executor.hpp"
+#include "sim/socket.hpp"
+
+namespace rdusim {
+namespace {
+
+struct Job {
+  std::string name;
+  Graph graph;
+  uint32_t repeat = 1;
+  std::vector<SectionPlan> plans;
+};
+
+// Weights (per socket shard) and the KV cache must fit in HBM: the model's home tier.
+void check_fits(const ModelConfig& m, const StepShape& s, const MachineConfig& mc, const std::string& model_path) {
+  ShardDims d = shard_dims(m, s.tp);
+  double weights = double(m.total_params()) * s.dtype_bytes / s.tp;
+  double kv = double(s.batch) * (double(s.context) + s.seq) * 2.0 * d.kv_dim * s.dtype_bytes * m.layers;
+  double cap = mc.socket.hbm.capacity_bytes;
+  if (weights + kv > cap) {
+    throw SimError(model_path, "",
+                   fmt::format("does not fit in HBM: needs {:.1f} GB per socket (weights {:.1f} GB + KV cache {:.1f} GB "
+                               "at tp={}) but {}:/socket/hbm/capacity_gb gives {:.1f} GB",
+                               (weights + kv) / 1e9, weights / 1e9, kv / 1e9, s.tp, mc.file, cap / 1e9));
+  }
+}
+
+std::vector<Job> build_jobs(const ModelConfig& m, const StepShape& s, Scope scope) {
+  std::vector<Job> jobs;
+  if (scope == Scope::kLayer) {
+    jobs.push_back({"layer", build_decoder_layer(m, s, 0), 1, {}});
+    return jobs;
+  }
+  jobs.push_back({"embedding", build_embedding(m, s), 1, {}});
+  // Layers with the same signature build identical graphs: simulate one, repeat its timing.
+  std::map<std::string, std::pair<uint32_t, uint32_t>> kinds;  // signature -> (first layer, count)
+  for (uint32_t l = 0; l < m.layers; ++l) {
+    auto [it, fresh] = kinds.try_emplace(layer_signature(m, l), l, 0);
+    it->second.second++;
+  }
+  for (const auto& [sig, fc] : kinds) {
+    jobs.push_back({"layer_" + sig, build_decoder_layer(m, s, fc.first), fc.second, {}});
+  }
+  jobs.push_back({"head", build_head(m, s), 1, {}});
+  return jobs;
+}
+
+double roofline(const SectionPlan& p, const SocketParams& sp) {
+  double compute = p.flops / (sp.pcu.peak_tflops() * 1e3);
+  double hbm = p.hbm_bytes / sp.hbm.total_bandwidth_gbps();
+  double ddr = p.ddr_bytes / sp.ddr.total_bandwidth_gbps();
+  return std::max({compute, hbm, ddr});
+}
+
+}  // namespace
+
+RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
+  auto wall0 = std::chrono::steady_clock::now();
+  std::string machine_path = resolve_config(sc.machine, "configs/machines");
+  MachineConfig mc = load_machine_file(machine_path);
+  std::string model_path = resolve_config(sc.model, "workloads/models");
+  ModelConfig model = load_model_file(model_path);
+  if (sc.chunks) mc.replay.chunks_per_stream = sc.chunks;
+  const StepShape& shape = sc.shape;
+  if (shape.tp > mc.sockets) {
+    throw SimError(sc.file, "/tp", fmt::format("tp={} exceeds the {} socket(s) of {}", shape.tp, mc.sockets, mc.file));
+  }
+  check_fits(model, shape, mc, model_path);
+
+  std::vector<Job> jobs = build_jobs(model, shape, sc.scope);
+  for (auto& j : jobs) j.plans = map_graph(j.graph, sc.fusion, mc.socket, mc.replay, j.name);
+
+  RunContext ctx;
+  ctx.trace.enable(!opt.trace_path.empty());
+  Socket socket("rdu0", mc.socket, ctx);
+  Replayer replayer(socket, ctx, mc.replay);
+  std::vector<std::vector<SectionResult>> results(jobs.size());
+  const double hbm_gbps = mc.socket.hbm.total_bandwidth_gbps();
+  const LaunchParams& lp = mc.socket.launch;
+  Executor exec("run", [&] {
+    if (sc.orchestration == Orchestration::kDevice && lp.host_launch_ns > 0) {
+      sc_core::wait(ns(lp.host_launch_ns));  // the host hands the whole schedule to the AGCUs once
+    }
+    std::string prev;
+    for (size_t j = 0; j < jobs.size(); ++j) {
+      for (const auto& plan : jobs[j].plans) {
+        double launch = launch_ns(plan, lp, sc.orchestration, prev, hbm_gbps);
+        prev = plan.kernel;
+        results[j].push_back(replayer.run_section(plan, launch, "ops." + jobs[j].name, true));
+      }
+    }
+  });
+  sc_core::sc_start();
+  exec.rethrow();
+  if (!exec.finished()) {
+    std::string list;
+    for (const auto& s : replayer.stalled()) list += (list.empty() ? "" : "; ") + s;
+    throw SimError("", "graph", "deadlock at " + fmt::format("{:.3f}", now_ns() / 1e3) + " us, stalled: " + list);
+  }
+
+  RunOutcome out;
+  out.simulated_ns = now_ns();
+  out.hbm_peak_gbps = hbm_gbps;
+  out.peak_tflops = mc.socket.pcu.peak_tflops();
+  out.clock_ghz = mc.socket.pcu.clock_ghz;
+  if (sc.orchestration == Orchestration::kDevice) out.launch_ns += lp.host_launch_ns;
+  out.total_ns = out.launch_ns;
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    const Job& job = jobs[j];
+    double exec_ns = 0.0, launch_first = 0.0, launch_repeat = 0.0;
+    std::string prev = job.plans.back().kernel;  // a repeated layer follows itself
+    for (size_t k = 0; k < job.plans.size(); ++k) {
+      const SectionResult& r = results[j][k];
+      exec_ns += r.exec_ns();
+      launch_first += r.launch_ns();
+      launch_repeat += launch_ns(job.plans[k], lp, sc.orchestration, prev, hbm_gbps);
+      prev = job.plans[k].kernel;
+      SectionRecord rec{r, roofline(job.plans[k], mc.socket), job.plans[k].flops, job.plans[k].hbm_bytes,
+                        job.plans[k].pcus_used, job.name};
+      out.sections.push_back(rec);
+      out.flops += job.plans[k].flops * job.repeat;
+      out.hbm_bytes += double(job.plans[k].hbm_bytes) * job.repeat;
+      out.roofline_ns += rec.roofline_ns * job.repeat;
+    }
+    double job_launch = launch_first + (job.repeat - 1) * launch_repeat;
+    out.launch_ns += job_launch;
+    out.total_ns += exec_ns * job.repeat + job_launch;
+    out.kernel_calls += job.plans.size() * job.repeat;
+    if (job.repeat > 1) {
+      out.notes.push_back(fmt::format("{}: 1 layer simulated in detail, timing reused for {} identical layers", job.name,
+                                      job.repeat));
+    }
+    if (job.plans.size() > 1 && sc.fusion == Fusion::kFused) {
+      out.notes.push_back(fmt::format("{}: fused graph split into {} sections to fit PMU SRAM", job.name, job.plans.size()));
+    }
+  }
+  out.title = fmt::format("{} {} {}, batch {}, {} {}, {}, {} orchestration, tp {} on {}", model.id,
+                          shape.phase == Phase::kDecode ? "decode" : "prefill", sc.scope == Scope::kLayer ? "layer" : "model",
+                          shape.batch, shape.phase == Phase::kDecode ? "context" : "seq",
+                          shape.phase == Phase::kDecode ? shape.context : shape.seq, fusion_name(sc.fusion),
+                          sc.orchestration == Orchestration::kHost ? "host" : "device", shape.tp, mc.name);
+
+  uint64_t dram_requests = 0;
+  for (const char* t : {"hbm", "ddr"}) {
+    for (uint32_t c = 0; c < (t[0] == 'h' ? mc.socket.hbm.channels : mc.socket.ddr.channels); ++c) {
+      dram_requests += static_cast<uint64_t>(ctx.stats.value(fmt::format("rdu0.{}.ch{}.requests", t, c)));
+    }
+  }
+  out.events = replayer.chunk_events() + dram_requests;
+  StatsRegistry& st = ctx.stats;
+  st.set("run.total_ns", out.total_ns, "ns", "simulated time of the scope");
+  st.set("run.simulated_ns", out.simulated_ns, "ns", "time simulated in detail");
+  st.set("run.launch_ns", out.launch_ns, "ns", "time spent launching kernels");
+  st.set("run.kernel_calls", double(out.kernel_calls), "count", "kernel launches");
+  st.set("run.flops", out.flops, "flop", "floating-point operations");
+  st.set("run.hbm_bytes", out.hbm_bytes, "bytes", "HBM traffic");
+  st.set("run.roofline_ns", out.roofline_ns, "ns", "sum of per-section roofline bounds");
+  st.set("run.model_events", double(out.events), "count", "chunk steps, chunk loads and DRAM requests");
+  if (ctx.trace.on()) {
+    socket.hbm.flush_trace(mc.replay.trace_bin_ns);
+    socket.ddr.flush_trace(mc.replay.trace_bin_ns);
+  }
+  out.stats = st.dump();
+  if (!opt.trace_path.empty()) ctx.trace.write(opt.trace_path);
+  out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  return out;
+}
+
+std::string format_summary(const RunOutcome& o) {
+  std::string s = fmt::format("rdusim run: {}\n", o.title);
+  double us = o.total_ns / 1e3;
+  s += fmt::format("  simulated time : {:.2f} us ({:.0f} cycles at {} GHz)\n", us, o.total_ns * o.clock_ghz, o.clock_ghz);
+  s += fmt::format("  kernels        : {} calls, launch overhead {:.2f} us ({:.1f}% of the time)\n", o.kernel_calls,
+                   o.launch_ns / 1e3, 100.0 * o.launch_ns / o.total_ns);
+  s += fmt::format("  achieved       : {:.2f} TFLOPS ({:.1f}% of {:.0f} peak), HBM {:.0f} GB/s ({:.1f}% of {:.0f} GB/s)\n",
+                   o.flops / o.total_ns / 1e3, 100.0 * o.flops / o.total_ns / 1e3 / o.peak_tflops, o.peak_tflops,
+                   o.hbm_bytes / o.total_ns, 100.0 * o.hbm_bytes / o.total_ns / o.hbm_peak_gbps, o.hbm_peak_gbps);
+  s += fmt::format("  roofline bound : {:.2f} us; simulated / bound = {:.3f}\n", o.roofline_ns / 1e3,
+                   o.total_ns / o.roofline_ns);
+  for (const auto& n : o.notes) s += "  note           : " + n + "\n";
+  s += fmt::format("  {:<26} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9}\n", "section / stage", "pcus",
+                   "launch us", "exec us", "bound us", "compute us", "wait mem", "wait in", "wait out");
+  for (const auto& r : o.sections) {
+    s += fmt::format("  {:<26} {:>5} {:>10.2f} {:>10.2f} {:>10.2f}\n", r.result.name.substr(0, 26), r.pcus_used,
+                     r.result.launch_ns() / 1e3, r.result.exec_ns() / 1e3, r.roofline_ns / 1e3);
+    if (r.result.stages.size() > 1 || r.result.stages.empty()) {
+      for (const auto& st : r.result.stages) {
+        s += fmt::format("    {:<24} {:>5} {:>10} {:>10} {:>10} {:>10.2f} {:>10.2f} {:>10.2f} {:>9.2f}\n", st.name.substr(0, 24),
+                         st.pcus, "", "", "", st.times.compute_ns / 1e3, st.times.wait_memory_ns / 1e3,
+                         st.times.wait_input_ns / 1e3, st.times.wait_output_ns / 1e3);
+      }
+    } else {
+      const auto& st = r.result.stages.front();
+      s.pop_back();
+      s += fmt::format(" {:>10.2f} {:>10.2f} {:>10.2f} {:>9.2f}\n", st.times.compute_ns / 1e3,
+                       st.times.wait_memory_ns / 1e3, st.times.wait_input_ns / 1e3, st.times.wait_output_ns / 1e3);
+    }
+  }
+  s += fmt::format("  simulator      : {} model events in {:.3f} s wall ({:.2f} M events/s)\n", o.events, o.wall_s,
+                   o.events / o.wall_s / 1e6);
+  return s;
+}
+
+}  // namespace rdusim

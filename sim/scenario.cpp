@@ -1,0 +1,66 @@
+#include "sim/scenario.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace rdusim {
+
+Scenario parse_scenario(const JsonReader& r) {
+  Scenario s;
+  s.file = r.file();
+  std::string phase = "decode", fusion = "fused", orch = "host", scope = "layer";
+  r.optional("machine", s.machine);
+  r.optional("model", s.model);
+  r.optional("phase", phase);
+  r.optional("batch", s.shape.batch);
+  r.optional("seq", s.shape.seq);
+  r.optional("context", s.shape.context);
+  r.optional("tp", s.shape.tp);
+  r.optional("dtype_bytes", s.shape.dtype_bytes);
+  r.optional("fusion", fusion);
+  r.optional("orchestration", orch);
+  r.optional("scope", scope);
+  r.optional("chunks", s.chunks);
+  if (phase == "decode") {
+    s.shape.phase = Phase::kDecode;
+    if (!r.has("seq")) s.shape.seq = 1;
+  } else if (phase == "prefill") {
+    s.shape.phase = Phase::kPrefill;
+    if (!r.has("seq")) s.shape.seq = 4096;
+  } else {
+    r.fail("phase", "unknown \"" + phase + "\" (known: prefill, decode)");
+  }
+  s.fusion = parse_fusion_name(fusion, r.file(), r.path_of("fusion"));
+  if (orch == "host") s.orchestration = Orchestration::kHost;
+  else if (orch == "device") s.orchestration = Orchestration::kDevice;
+  else r.fail("orchestration", "unknown \"" + orch + "\" (known: host, device)");
+  if (scope == "layer") s.scope = Scope::kLayer;
+  else if (scope == "model") s.scope = Scope::kModel;
+  else r.fail("scope", "unknown \"" + scope + "\" (known: layer, model)");
+  r.check(s.shape.batch >= 1, "batch", "must be at least 1");
+  r.check(s.shape.seq >= 1, "seq", "must be at least 1");
+  r.check(s.shape.tp >= 1, "tp", "must be at least 1");
+  r.check(s.shape.dtype_bytes >= 1 && s.shape.dtype_bytes <= 8, "dtype_bytes", "must be in [1, 8]");
+  r.check(s.chunks <= 4096, "chunks", "must be at most 4096");
+  r.reject_unread_keys();
+  return s;
+}
+
+std::string project_root() {
+  if (const char* env = std::getenv("RDUSIM_ROOT")) return env;
+#ifdef RDUSIM_SOURCE_DIR
+  return RDUSIM_SOURCE_DIR;
+#else
+  return ".";
+#endif
+}
+
+std::string resolve_config(const std::string& name_or_path, const std::string& dir) {
+  if (std::filesystem::exists(name_or_path) || name_or_path.find('/') != std::string::npos ||
+      name_or_path.ends_with(".json")) {
+    return name_or_path;
+  }
+  return project_root() + "/" + dir + "/" + name_or_path + ".json";
+}
+
+}  // namespace rdusim

@@ -1,0 +1,29 @@
+// sim/socket.hpp
+// One RDU socket assembled from its config: PCU array, PMU array, HBM and DDR tiers.
+#pragma once
+#include "dataflow/pcu.hpp"
+#include "memory/dram_tier.hpp"
+#include "memory/pmu.hpp"
+#include "sim/machine_config.hpp"
+
+namespace rdusim {
+
+class Socket : public sc_core::sc_module {
+ public:
+  Socket(sc_core::sc_module_name name, const SocketParams& params, RunContext& ctx)
+      : sc_core::sc_module(name),
+        params(params),
+        pcu("pcu", params.pcu, ctx),
+        pmu("pmu", params.pmu, ctx),
+        hbm("hbm", params.hbm, ctx),
+        ddr("ddr", params.ddr, ctx) {}
+
+  const SocketParams params;
+  PcuArray pcu;
+  PmuArray pmu;
+  DramTier hbm;
+  DramTier ddr;
+  DramTier& tier(bool ddr_tier) { return ddr_tier ? ddr : hbm; }
+};
+
+}  // namespace rdusim

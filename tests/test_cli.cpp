@@ -1,0 +1,112 @@
+// End to end through the rdusim binary: bad input gives one line + exit 2 + no output file;
+// identical inputs give byte-identical stats and trace.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+struct Result {
+  int code;
+  std::string err;
+};
+Result run(const std::string& args) {
+  std::string errfile = fs::temp_directory_path() / ("rdusim_err_" + std::to_string(::getpid()));
+  std::string cmd = std::string(RDUSIM_BIN) + " " + args + " > /dev/null 2> " + errfile;
+  int status = std::system(cmd.c_str());
+  std::ifstream in(errfile);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  fs::remove(errfile);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, ss.str()};
+}
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+fs::path scratch(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("rdusim_test_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+fs::path write(const fs::path& dir, const std::string& name, const std::string& text) {
+  std::ofstream(dir / name) << text;
+  return dir / name;
+}
+std::string machine_with(const std::string& from, const std::string& to) {
+  std::string text = slurp(fs::path(RDUSIM_ROOT_DIR) / "configs/machines/sn40l.json");
+  auto pos = text.find(from);
+  REQUIRE(pos != std::string::npos);
+  return text.replace(pos, from.size(), to);
+}
+// One line on stderr, naming what, exit code 2, and no stats.json written.
+void expect_error(const std::string& args, const std::string& needle, const fs::path& out) {
+  Result r = run(args + " --out " + out.string());
+  INFO(r.err);
+  CHECK(r.code == 2);
+  CHECK(r.err.find(needle) != std::string::npos);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK_FALSE(fs::exists(out / "stats.json"));
+}
+}  // namespace
+
+TEST_CASE("malformed JSON is one line naming the file", "[cli]") {
+  fs::path d = scratch("malformed");
+  fs::path s = write(d, "s.json", "{\"phase\": \"decode\",, }");
+  expect_error("run " + s.string(), s.string() + ": malformed JSON", d / "out");
+}
+
+TEST_CASE("a missing machine key is one line naming file and path", "[cli]") {
+  fs::path d = scratch("missing");
+  fs::path m = write(d, "m.json", machine_with("\"latency_ns\": 250,", ""));
+  expect_error("run --machine " + m.string(), m.string() + ":/socket/hbm/latency_ns: required key missing", d / "out");
+}
+
+TEST_CASE("an unknown machine key is one line naming file and path", "[cli]") {
+  fs::path d = scratch("unknown");
+  fs::path m = write(d, "m.json", machine_with("\"latency_ns\": 250,", "\"latency_ns\": 250, \"latncy\": 1,"));
+  expect_error("run --machine " + m.string(), m.string() + ":/socket/hbm/latncy: unknown key", d / "out");
+}
+
+TEST_CASE("a negative bandwidth is one line naming file and path", "[cli]") {
+  fs::path d = scratch("negative");
+  fs::path m = write(d, "m.json", machine_with("\"bandwidth_gbps\": 1800,", "\"bandwidth_gbps\": -1800,"));
+  expect_error("run --machine " + m.string(), m.string() + ":/socket/hbm/bandwidth_gbps: must be positive", d / "out");
+}
+
+TEST_CASE("a model that does not fit in HBM is one line naming the capacity key", "[cli]") {
+  fs::path d = scratch("nofit");
+  expect_error("run --model llama2-70b", "does not fit in HBM", d / "out");
+  Result r = run("run --model llama2-70b --out " + (d / "out").string());
+  CHECK(r.err.find("/socket/hbm/capacity_gb") != std::string::npos);
+}
+
+TEST_CASE("an unknown scenario value and an unknown flag are one-line errors", "[cli]") {
+  fs::path d = scratch("flags");
+  expect_error("run --fusion half", "<command line>:/fusion: unknown fusion \"half\"", d / "out");
+  expect_error("run --bogus 1", "--bogus: unknown option", d / "out");
+}
+
+TEST_CASE("two runs give byte-identical stats.json and trace", "[cli]") {
+  fs::path d = scratch("determinism");
+  for (const char* run_name : {"a", "b"}) {
+    Result r = run("run --phase decode --context 2048 --out " + (d / run_name).string() + " --trace " +
+                   (d / run_name / "trace.json").string());
+    REQUIRE(r.code == 0);
+  }
+  std::string a = slurp(d / "a" / "stats.json"), b = slurp(d / "b" / "stats.json");
+  CHECK(!a.empty());
+  CHECK(a == b);
+  std::string ta = slurp(d / "a" / "trace.json"), tb = slurp(d / "b" / "trace.json");
+  CHECK(ta.size() > 1000);
+  CHECK(ta == tb);
+}

@@ -1,0 +1,68 @@
+// Mapping rules: dependencies by mode, PCU allocation, sectioning, SRAM checks.
+#include <catch2/catch.hpp>
+
+#include "dataflow/mapper.hpp"
+#include "sim/scenario.hpp"
+
+using namespace rdusim;
+
+namespace {
+MachineConfig machine() { return load_machine_file(resolve_config("sn40l", "configs/machines")); }
+ModelConfig llama() { return load_model_file(resolve_config("llama2-7b", "workloads/models")); }
+StepShape decode() {
+  StepShape s;
+  s.context = 4096;
+  return s;
+}
+}  // namespace
+
+TEST_CASE("weight-streaming contractions need their whole input; token streams are proportional", "[mapper]") {
+  CHECK(dependency(OpKind::kGemm, OpKind::kNorm, StreamMode::kWeight) == Dep::kAll);
+  CHECK(dependency(OpKind::kElementwise, OpKind::kGemm, StreamMode::kWeight) == Dep::kProportional);
+  CHECK(dependency(OpKind::kAttnValue, OpKind::kSoftmax, StreamMode::kWeight) == Dep::kProportional);
+  CHECK(dependency(OpKind::kGemm, OpKind::kNorm, StreamMode::kToken) == Dep::kProportional);
+  CHECK(dependency(OpKind::kAttnScore, OpKind::kRope, StreamMode::kToken) == Dep::kPrefix);
+}
+
+TEST_CASE("unfused mapping makes one section per op, each on all PCUs", "[mapper]") {
+  MachineConfig m = machine();
+  Graph g = build_decoder_layer(llama(), decode());
+  auto plans = map_graph(g, Fusion::kUnfused, m.socket, m.replay, "layer");
+  CHECK(plans.size() == totals(g).ops);
+  for (const auto& p : plans) {
+    REQUIRE(p.stages.size() == 1);
+    CHECK(p.stages[0].pcus <= m.socket.pcu.count);
+  }
+}
+
+TEST_CASE("a fused decode layer is one weight-streaming section within the PCU budget", "[mapper]") {
+  MachineConfig m = machine();
+  Graph g = build_decoder_layer(llama(), decode());
+  auto plans = map_graph(g, Fusion::kFused, m.socket, m.replay, "layer");
+  REQUIRE(plans.size() == 1);
+  CHECK(plans[0].mode == StreamMode::kWeight);
+  CHECK(plans[0].pcus_used <= m.socket.pcu.count * m.replay.fused_pcu_fraction + plans[0].stages.size());
+  CHECK(plans[0].sram_bytes <= m.socket.pmu.usable_bytes());
+  // Every weight byte of the layer is loaded exactly once.
+  uint64_t w = 0;
+  for (const auto& st : plans[0].stages)
+    for (const auto& l : st.loads)
+      if (l.name.ends_with(".weights")) w += l.bytes;
+  CHECK(w == totals(g).weight_bytes);
+}
+
+TEST_CASE("fusion splits a section that does not fit in PMU SRAM, and every split fits", "[mapper]") {
+  MachineConfig m = machine();
+  StepShape s;
+  s.phase = Phase::kPrefill;
+  s.seq = 4096;
+  Graph g = build_decoder_layer(llama(), s);
+  auto plans = map_graph(g, Fusion::kFused, m.socket, m.replay, "layer");
+  size_t stages = 0;
+  for (const auto& p : plans) {
+    CHECK(p.mode == StreamMode::kToken);
+    CHECK(p.sram_bytes <= m.socket.pmu.usable_bytes());
+    stages += p.stages.size();
+  }
+  CHECK(stages == totals(g).ops);
+}

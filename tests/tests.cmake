@@ -1,0 +1,22 @@
+# Tests. Kernel-free tests share one executable (many cases per process). SystemC tests get one
+# executable per module; catch_discover_tests runs each TEST_CASE in its own process (one
+# elaboration per process). End-to-end tests run the rdusim binary.
+set(RDUSIM_TEST_ENV "RDUSIM_ROOT=${PROJECT_SOURCE_DIR}")
+
+add_executable(test_unit tests/catch_main.cpp tests/test_dram_timing.cpp tests/test_json_reader.cpp
+                         tests/test_model_config.cpp tests/test_pcu_timing.cpp tests/test_mapper.cpp
+                         tests/test_machine_config.cpp)
+target_link_libraries(test_unit PRIVATE rdusim_run Catch2::Catch2)
+catch_discover_tests(test_unit PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")
+
+foreach(t test_dram_channel test_stream_buffer test_pcu test_replay)
+  add_executable(${t} tests/sc_catch_main.cpp tests/${t}.cpp)
+  target_link_libraries(${t} PRIVATE rdusim_run Catch2::Catch2)
+  catch_discover_tests(${t} PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")
+endforeach()
+
+add_executable(test_cli tests/catch_main.cpp tests/test_cli.cpp)
+target_link_libraries(test_cli PRIVATE rdusim_run Catch2::Catch2)
+add_dependencies(test_cli rdusim)
+target_compile_definitions(test_cli PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>" RDUSIM_ROOT_DIR="${PROJECT_SOURCE_DIR}")
+catch_discover_tests(test_cli PROPERTIES TIMEOUT 120 ENVIRONMENT "${RDUSIM_TEST_ENV}")
