@@ -26,6 +26,8 @@ const char* kUsage =
     "  run [SCENARIO.json] [--machine M] [--model M] [--phase prefill|decode] [--batch N] [--seq N]\n"
     "      [--context N] [--tp N] [--fusion fused|unfused] [--orchestration host|device]\n"
     "      [--scope layer|model] [--chunks N] [--set KEY=VALUE] [--out DIR] [--trace FILE] [--quiet]\n"
+    "      --set takes a scenario key (batch=8) or a pointer into the machine or model config\n"
+    "      (machine/socket/hbm/bandwidth_gbps=3600, model/hidden=8192)\n"
     "  bench            time the simulator on the reference scenarios (events per second)\n";
 
 // "--batch 8" -> overlay["batch"] = 8 (numbers stay numbers so the reader type-checks them).
@@ -45,6 +47,7 @@ int cmd_run(const std::vector<std::string>& args) {
   static const std::vector<std::string> keys = {"machine", "model", "phase", "batch", "seq", "context", "tp",
                                                 "fusion", "orchestration", "scope", "chunks", "dtype_bytes"};
   nlohmann::json overlay = nlohmann::json::object();
+  Overrides machine_set, model_set;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> std::string {
@@ -58,7 +61,10 @@ int cmd_run(const std::vector<std::string>& args) {
       std::string kv = value();
       auto eq = kv.find('=');
       if (eq == std::string::npos) throw SimError("<command line>", "--set", "expects KEY=VALUE, got \"" + kv + "\"");
-      overlay[kv.substr(0, eq)] = scalar(kv.substr(eq + 1));
+      std::string key = kv.substr(0, eq);
+      if (key.rfind("machine/", 0) == 0) machine_set[key.substr(7)] = scalar(kv.substr(eq + 1));
+      else if (key.rfind("model/", 0) == 0) model_set[key.substr(5)] = scalar(kv.substr(eq + 1));
+      else overlay[key] = scalar(kv.substr(eq + 1));
     } else if (a.rfind("--", 0) == 0 && std::find(keys.begin(), keys.end(), a.substr(2)) != keys.end()) {
       overlay[a.substr(2)] = scalar(value());
     } else if (a.rfind("--", 0) != 0 && file == "<command line>") {
@@ -70,6 +76,8 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   for (auto it = overlay.begin(); it != overlay.end(); ++it) doc[it.key()] = it.value();
   Scenario sc = parse_scenario(JsonReader::from_json(doc, file));
+  sc.machine_overrides = machine_set;
+  sc.model_overrides = model_set;
   RunOutcome o = run_scenario(sc, opt);
   if (!opt.out_dir.empty()) write_file_atomic(opt.out_dir + "/stats.json", o.stats.dump(2) + "\n");
   if (!opt.quiet) std::cout << format_summary(o);

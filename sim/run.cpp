@@ -67,9 +67,9 @@ double roofline(const SectionPlan& p, const SocketParams& sp) {
 RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
   auto wall0 = std::chrono::steady_clock::now();
   std::string machine_path = resolve_config(sc.machine, "configs/machines");
-  MachineConfig mc = load_machine_file(machine_path);
+  MachineConfig mc = parse_machine(load_with_overrides(machine_path, sc.machine_overrides));
   std::string model_path = resolve_config(sc.model, "workloads/models");
-  ModelConfig model = load_model_file(model_path);
+  ModelConfig model = parse_model(load_with_overrides(model_path, sc.model_overrides));
   if (sc.chunks) mc.replay.chunks_per_stream = sc.chunks;
   const StepShape& shape = sc.shape;
   if (shape.tp > mc.sockets) {

@@ -8,6 +8,7 @@
 #include "dataflow/fusion.hpp"
 #include "dataflow/launch.hpp"
 #include "sim/json_reader.hpp"
+#include "sim/overrides.hpp"
 #include "workloads/decoder.hpp"
 
 namespace rdusim {
@@ -23,6 +24,8 @@ struct Scenario {
   Scope scope = Scope::kLayer;
   uint32_t chunks = 0;               // 0: the machine's replay.chunks_per_stream
   std::string file;                  // where it was read from (error messages)
+  Overrides machine_overrides;       // --set machine/<pointer>=value
+  Overrides model_overrides;         // --set model/<pointer>=value
 };
 
 Scenario parse_scenario(const JsonReader& r);
