@@ -42,8 +42,12 @@ def _parse(v):
     return v
 
 
-def _sort_key(v):
-    return (0, v, "") if isinstance(v, (int, float)) else (1, 0, str(v))
+def ordered(values):
+    """Distinct values: sorted when all are numbers, else in the table's order (a sweep's order)."""
+    distinct = list(dict.fromkeys(values))
+    if all(isinstance(v, (int, float)) for v in distinct):
+        return sorted(distinct)
+    return distinct
 
 
 def select(rows, where):
@@ -75,12 +79,13 @@ def plot(cols, rows, p, out_prefix):
     if p["kind"] == "line":
         fig, axes = plt.subplots(len(p["metric"]), 1, figsize=(6.4, 3.2 * len(p["metric"]) + 0.6), sharex=True,
                                  squeeze=False)
-        series = sorted({r.get(p["series"]) for r in rows}, key=_sort_key) if p.get("series") else [None]
+        series = ordered(r.get(p["series"]) for r in rows) if p.get("series") else [None]
+        xs = ordered(r[p["x"]] for r in rows)
         for ax, metric in zip(axes[:, 0], p["metric"]):
             for s in series:
                 pts = sorted(((r[p["x"]], r[metric]) for r in rows
                               if (s is None or r.get(p["series"]) == s) and r.get(metric) is not None),
-                             key=lambda t: _sort_key(t[0]))
+                             key=lambda t: xs.index(t[0]))
                 if not pts:
                     continue
                 ax.plot([x for x, _ in pts], [y * scale for _, y in pts], marker="o", markersize=3,
@@ -95,8 +100,8 @@ def plot(cols, rows, p, out_prefix):
                 ax.legend(fontsize=7)
         axes[-1, 0].set_xlabel(p["x"])
     elif p["kind"] == "heatmap":
-        xs = sorted({r[p["x"]] for r in rows}, key=_sort_key)
-        ys = sorted({r[p["y"]] for r in rows}, key=_sort_key)
+        xs = ordered(r[p["x"]] for r in rows)
+        ys = ordered(r[p["y"]] for r in rows)
         metric = p["metric"][0]
         grid = [[float("nan")] * len(xs) for _ in ys]
         for r in rows:
@@ -123,10 +128,10 @@ def plot(cols, rows, p, out_prefix):
         fig.suptitle(p["title"], fontsize=10)
     fig.tight_layout()
     os.makedirs(os.path.dirname(os.path.abspath(out_prefix)), exist_ok=True)
-    for ext in ("png", "svg"):
+    for ext in p.get("formats", ("png", "svg")):
         fig.savefig(f"{out_prefix}.{ext}", dpi=90, metadata={"Date": None} if ext == "svg" else {"Software": None})
     plt.close(fig)
-    print(f"plot: wrote {out_prefix}.png and .svg", file=sys.stderr)
+    print(f"plot: wrote {out_prefix}.{{{','.join(p.get('formats', ('png', 'svg')))}}}", file=sys.stderr)
 
 
 def main(argv=None):
@@ -146,8 +151,10 @@ def main(argv=None):
     ap.add_argument("--out", help="output prefix: writes PREFIX.png and PREFIX.svg")
     ap.add_argument("--spec", help="draw every entry of this sweep spec's \"plots\" list")
     ap.add_argument("--outdir", default=".", help="with --spec: where PNG/SVG files go")
+    ap.add_argument("--formats", default="png,svg", help="comma-separated: png, svg (default both)")
     a = ap.parse_args(argv)
     cols, rows = load_table(a.table)
+    formats = tuple(f for f in a.formats.split(",") if f)
     if a.spec:
         with open(a.spec) as f:
             plots = json.load(f).get("plots", [])
@@ -159,13 +166,14 @@ def main(argv=None):
                 raise SystemExit(f"plot: {a.spec}:/plots/{i}/{unknown[0]}: unknown key (known: {', '.join(PLOT_KEYS)})")
             p = dict(p)
             p["metric"] = p["metric"] if isinstance(p["metric"], list) else [p["metric"]]
+            p["formats"] = formats
             plot(cols, rows, p, os.path.join(a.outdir, p["file"]))
         return 0
     if not (a.x and a.metric and a.out) or (a.kind == "heatmap" and not a.y):
         ap.error("needs --x, --metric and --out (and --y for a heatmap), or --spec")
     plot(cols, rows, {"kind": a.kind, "x": a.x, "y": a.y, "series": a.series, "metric": a.metric,
                       "where": a.where, "logx": a.logx, "logy": a.logy, "title": a.title, "scale": a.scale,
-                      "unit": a.unit}, a.out)
+                      "unit": a.unit, "formats": formats}, a.out)
     return 0
 
 
