@@ -15,7 +15,7 @@ A parameter is a scenario key (batch, context, ...) or a JSON pointer into the m
 config (machine/socket/hbm/bandwidth_gbps, model/hidden); every one goes to `rdusim run` as --set.
 
 Exit codes: 0 every point ran, 1 some points failed (their errors are in the tables), 2 bad spec
-or usage, 130 interrupted (what finished is cached; run again to resume).
+or usage, or the backend could not run (no sbatch, no controller), 130 interrupted (what finished is cached; run again to resume).
 """
 import argparse
 import csv
@@ -367,6 +367,7 @@ class Progress:
         self.t0 = time.monotonic()
         self.last = 0.0
         self.closed = False
+        self.last_text = ""
 
     def update(self, done, failed, force=False):
         self.done, self.failed = done, failed
@@ -386,6 +387,9 @@ class Progress:
         eta_s = "?" if math.isnan(eta) else f"{eta:5.1f}s"
         text = (f"[{bar}] {done}/{self.total} {100 * done / self.total:3.0f}%  "
                 f"elapsed {elapsed:5.1f}s  ETA {eta_s}" + (f"  failed {failed}" if failed else ""))
+        if text == self.last_text:
+            return
+        self.last_text = text
         if self.mode == "bar":
             self.stream.write("\r" + text + ("\n" if done >= self.total else ""))
         else:
@@ -398,6 +402,10 @@ class Progress:
 
 class Interrupted(Exception):
     pass
+
+
+class BackendError(Exception):
+    """The backend could not run the sweep at all (e.g. no Slurm controller)."""
 
 
 def _on_signal(signum, frame):
@@ -459,7 +467,7 @@ def run_slurm(jobs, ctx, progress):
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as e:
-        raise SystemExit(f"sweep: cannot run sbatch: {e.strerror} (is Slurm installed and on PATH?)")
+        raise BackendError(f"slurm: cannot run sbatch: {e.strerror} (is Slurm installed and on PATH?)")
     job_id = None
     print(f"sweep: slurm: submitting {len(chunks)} array tasks ({per} runs each) from {script_path}",
           file=sys.stderr)
@@ -478,6 +486,9 @@ def run_slurm(jobs, ctx, progress):
         proc.kill()
         raise
     err = proc.stderr.read().strip()
+    if not job_id:
+        raise BackendError(f"slurm: sbatch could not submit (exit {proc.returncode}): "
+                           + " | ".join(err.splitlines()[-2:]))
     recs = [cache_load(ctx.cache, j["key"]) for j in jobs]
     progress.update(sum(r is not None for r in recs), sum(r is not None and r["status"] != "ok" for r in recs),
                     force=True)
@@ -650,6 +661,9 @@ def main(argv=None):
         kill_children()
         print("\nsweep: interrupted; finished points are cached, run again to resume", file=sys.stderr)
         return 130
+    except BackendError as e:
+        print(f"sweep: {e}", file=sys.stderr)
+        return 2
     finally:
         for s, h in old.items():
             signal.signal(s, h)
