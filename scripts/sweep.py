@@ -39,6 +39,8 @@ SCENARIO_KEYS = ("machine", "model", "phase", "batch", "seq", "context", "tp", "
                  "orchestration", "scope", "chunks")
 SPEC_KEYS = ("name", "base", "vary", "metrics", "record_wall", "inputs", "plots", "timeout_s")
 CACHE_FORMAT = 1
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 class SpecError(Exception):
@@ -287,6 +289,7 @@ def write_atomic(path, text):
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
     with os.fdopen(fd, "w") as f:
         f.write(text)
+    os.chmod(tmp, 0o666 & ~_UMASK)   # mkstemp makes 0600; give the file the usual mode
     os.replace(tmp, path)
 
 
@@ -480,6 +483,12 @@ def run_slurm(jobs, ctx, progress):
             time.sleep(0.5)
             recs = [cache_load(ctx.cache, j["key"]) for j in jobs]
             progress.update(sum(r is not None for r in recs), sum(r is not None and r["status"] != "ok" for r in recs))
+            # sbatch --wait polls the controller every few seconds; once every result is in and no
+            # task is pending or running, stop waiting for it
+            if job_id and all(r is not None for r in recs) and not _slurm_active(job_id):
+                proc.terminate()
+                proc.wait()
+                proc.returncode = 0
     except BaseException:
         if job_id:
             subprocess.run(["scancel", job_id], check=False)
@@ -495,6 +504,13 @@ def run_slurm(jobs, ctx, progress):
     if proc.returncode != 0:
         print(f"sweep: slurm: sbatch exited {proc.returncode}: {err or '(no message)'}", file=sys.stderr)
     ctx.slurm_dir = work
+
+
+def _slurm_active(job_id):
+    """True while a task of the job is pending, running or completing (or squeue cannot tell)."""
+    r = subprocess.run(["squeue", "-h", "-j", job_id, "-t", "PD,R,CG,CF,S", "-o", "%i"],
+                       capture_output=True, text=True)
+    return r.returncode != 0 or bool(r.stdout.strip())
 
 
 def worker_main(tasks_path, task_id):

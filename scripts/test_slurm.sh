@@ -4,6 +4,7 @@
 # minimal slurm.conf in a scratch folder, runs a small sweep through Slurm and through the local
 # backend, checks that the two result tables are byte-identical, and stops the daemons.
 #   bash scripts/test_slurm.sh [BUILD_DIR]      (default build/; needs BUILD_DIR/rdusim)
+#   SWEEP_SPEC=configs/sweeps/hbm_ddr.json bash scripts/test_slurm.sh    (compare another sweep)
 # Not part of ctest: it installs packages and starts daemons.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,7 +72,8 @@ ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
-SchedulerType=sched/backfill
+SchedulerType=sched/builtin
+SchedulerParameters=sched_interval=1,sched_min_interval=100000
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 MpiDefault=none
@@ -95,7 +97,8 @@ done
 [ "$state" = idle ] || { echo "test_slurm: node never became idle (state '$state')"; tail -5 "$work"/log/*.log; exit 1; }
 echo "test_slurm: slurmctld and slurmd up ($node, $cpus CPUs, port $port)"
 
-cat > "$work/spec.json" << 'EOF'
+spec=$work/spec.json
+cat > "$spec" << 'EOF'
 {"name": "slurm_check",
  "base": {"phase": "decode", "context": 1024},
  "vary": {"product": [{"param": "machine/socket/hbm/bandwidth_gbps", "name": "hbm_gbps", "values": [900, 1800, 3600]},
@@ -106,23 +109,28 @@ EOF
 export RDUSIM_ROOT=$root
 t0=$(date +%s.%N)
 set +e
-$py scripts/sweep.py "$work/spec.json" --backend slurm --runs-per-task 2 --bin "$bin" \
+[ -n "${SWEEP_SPEC:-}" ] && spec=$SWEEP_SPEC
+$py scripts/sweep.py "$spec" --backend slurm --runs-per-task 2 --bin "$bin" \
   --out "$work/out-slurm" --cache "$work/cache-slurm" --progress lines
 rc_slurm=$?
 t1=$(date +%s.%N)
-$py scripts/sweep.py "$work/spec.json" --backend local --bin "$bin" \
+$py scripts/sweep.py "$spec" --backend local --bin "$bin" \
   --out "$work/out-local" --cache "$work/cache-local" --progress lines
 rc_local=$?
 set -e
 t2=$(date +%s.%N)
 printf 'test_slurm: slurm sweep %.1f s (exit %d), local sweep %.1f s (exit %d)\n' \
   "$(echo "$t1 - $t0" | bc)" $rc_slurm "$(echo "$t2 - $t1" | bc)" $rc_local
-# one point (batch 0) is bad on purpose: both must exit 1 and report it
-[ $rc_slurm = 1 ] && [ $rc_local = 1 ] || { echo "test_slurm: FAIL: expected exit 1 from both"; exit 1; }
 ok=1
 for f in results.csv results.json; do
   if cmp "$work/out-slurm/$f" "$work/out-local/$f"; then echo "test_slurm: $f byte-identical"; else ok=0; fi
 done
-grep -c ",ok," "$work/out-slurm/results.csv" | xargs echo "test_slurm: ok points through slurm:"
-[ "$(grep -c ',ok,' "$work/out-slurm/results.csv")" = 6 ] || ok=0
+n_ok=$(grep -c ",ok," "$work/out-slurm/results.csv" || true)
+echo "test_slurm: ok points through slurm: $n_ok of $(($(wc -l < "$work/out-slurm/results.csv") - 1))"
+if [ -z "${SWEEP_SPEC:-}" ]; then
+  # one point in three (batch 0) is bad on purpose: both must exit 1, report it, and finish the rest
+  [ $rc_slurm = 1 ] && [ $rc_local = 1 ] && [ "$n_ok" = 6 ] || { echo "test_slurm: FAIL: expected exit 1 and 6 ok points"; ok=0; }
+else
+  [ $rc_slurm = $rc_local ] || ok=0
+fi
 if [ $ok = 1 ]; then echo "test_slurm: PASS"; else echo "test_slurm: FAIL"; exit 1; fi
