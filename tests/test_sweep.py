@@ -21,9 +21,8 @@ BIN = os.path.abspath(os.environ.get("RDUSIM_BIN") or os.path.join(ROOT, "build"
 SWEEP = os.path.join(ROOT, "scripts", "sweep.py")
 PLOT = os.path.join(ROOT, "scripts", "plot.py")
 
-_spec = importlib.util.spec_from_file_location("sweep", SWEEP)
-sweep = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(sweep)
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from sweeplib import spec as sweep  # noqa: E402  (expansion and resolution, tested without running)
 
 
 def points(vary):
