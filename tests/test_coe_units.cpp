@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 
+#include "dataflow/mapper.hpp"
 #include "memory/tier_allocator.hpp"
 #include "sim/scenario.hpp"
 #include "workloads/composition.hpp"
@@ -179,6 +180,20 @@ TEST_CASE("router stages are the backbone's prefill plus the classifier", "[coe]
   double dense = 2.0 * 8 * 128 * c.router_model().layer_params();
   CHECK(layer.flops > dense);
   CHECK(layer.flops < 1.2 * dense);
+}
+
+TEST_CASE("router graphs map onto an SN40L socket fused and unfused", "[coe][router]") {
+  MachineConfig mc = load_machine_file(resolve_config("sn40l", "configs/machines"));
+  for (const char* name : {"samba-coe-150", "samba-coe-v0.1", "coe-paper"}) {
+    Composition c = shipped(name);
+    for (const RouterStage& st : build_router_stages(c, {8, 128, 1, 2})) {
+      for (Fusion f : {Fusion::kFused, Fusion::kUnfused}) {
+        auto plans = map_graph(st.graph, f, mc.socket, mc.replay, st.name);
+        CHECK_FALSE(plans.empty());
+        for (const auto& p : plans) CHECK(p.sram_bytes <= mc.socket.pmu.usable_bytes());
+      }
+    }
+  }
 }
 
 TEST_CASE("routing is deterministic in (seed, prompt) and follows the mix", "[coe][router]") {
@@ -436,6 +451,10 @@ TEST_CASE("7B experts: SN40L DDR vs DGX HBM from the datasheet capacities", "[co
   uint64_t n = r.experts_per_sn40l_node;
   CHECK(r.max_reduction == double((n + r.experts_per_dgx_node - 1) / r.experts_per_dgx_node));
   CHECK(r.curve.back().dgx_nodes == (1000 + 46) / 47);
+  MachineConfig mc = load_machine_file(resolve_config("sn40l", "configs/machines"));  // one socket
+  Sn40lNodeCapacity one = sn40l_node_capacity(mc);
+  CHECK(one.ddr_bytes == 1536 * kGB);
+  CHECK(one.hbm_bytes == 64 * kGB);
   CHECK(serving_bytes(m, 8, 4096, 2) == 8ull * 4096 * (m.kv_bytes_per_token(2) + (4ull * 4096 + 2 * 11008) * 2));
 }
 

@@ -58,6 +58,11 @@ struct FootprintResult {
 // not router + serving + one expert.
 FootprintResult machine_footprint(const FootprintParams& p);
 
+struct MachineConfig;
+// An RDU node's capacities from its machine config: sockets x socket.ddr / socket.hbm capacity
+// (the serving fields stay 0 and active_experts 1: the caller sets them).
+Sn40lNodeCapacity sn40l_node_capacity(const MachineConfig& mc);
+
 // HBM a node needs to serve besides weights: the KV cache of `batch` sequences of `context_tokens`
 // plus one layer's activations (layers run one after another: a working set of
 // batch x context x (4 x hidden + 2 x ffn) elements), plus `reserve_bytes`.
