@@ -465,7 +465,8 @@ TEST_CASE("a node that cannot serve one expert errors with the missing GB", "[co
   p.sn40l = {1000 * kGB, 100 * kGB, 0, 0, 1};
   p.dgx = {640 * kGB, 0, 0};
   CHECK(error_of([&] { machine_footprint(p); }) ==
-        "footprint: SN40L node HBM (router + serving + active experts) needs 110.0 GB but holds 100.0 GB: 10.0 GB missing");
+        "footprint: SN40L node HBM (router + serving + active experts) needs 110.0 GB but holds 100.0 GB: "
+        "10.0 GB missing");
   p.sn40l.hbm_bytes = 512 * kGB;
   p.dgx.serving_bytes = 600 * kGB;
   CHECK(error_of([&] { machine_footprint(p); }) ==

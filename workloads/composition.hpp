@@ -88,6 +88,15 @@ struct Composition {
   double mean_active_expert_params() const;
 };
 
+// The JSON shape (configs/compositions/*.json; keys starting with '_' are comments):
+//   {"name", "dtype_bytes"?: 2, "seed"?: 1,
+//    "router": {"model", "classifier": "linear" | "knn", "knn"?: {"entries", "top_k"?: 1}},
+//    "experts": [{"name", "model", "count"?: 1}],
+//    "categories": [{"name", "expert", "instance"?: 0, "count"?: 1, "weight"?: 1.0}],
+//    "fallback"?: {"expert", "instance"?: 0, "confidence_threshold"},
+//    "confidence"?: {"min"?: 0.0, "max"?: 1.0}}
+// A category entry with count c expands to c classes "<name>/<j>"; class j maps to instance
+// (instance + j) mod count of its expert group and gets weight / c.
 // Contract: every model file exists and parses; every category and the fallback name an existing
 // expert group (and an instance inside it); weights are finite, non-negative and not all zero;
 // names are unique. Errors are SimError(file, JSON path, message).

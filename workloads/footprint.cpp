@@ -28,10 +28,15 @@ FootprintResult machine_footprint(const FootprintParams& p) {
   FootprintResult r;
 
   // SN40L: HBM holds the router, the serving state and the active-expert region; DDR every expert.
-  uint64_t sn_hbm_need = p.router_bytes + s.serving_bytes + uint64_t(std::max(1u, s.active_experts)) * p.expert_bytes;
-  if (sn_hbm_need > s.hbm_bytes) missing("SN40L node HBM (router + serving + active experts)", sn_hbm_need, s.hbm_bytes);
-  uint64_t ddr_usable = s.ddr_bytes > s.ddr_reserve_bytes ? s.ddr_bytes - s.ddr_reserve_bytes : 0;
-  if (ddr_usable < p.expert_bytes) missing("SN40L node DDR (one expert)", s.ddr_reserve_bytes + p.expert_bytes, s.ddr_bytes);
+  const uint64_t region = uint64_t(std::max(1u, s.active_experts)) * p.expert_bytes;
+  const uint64_t sn_hbm_need = p.router_bytes + s.serving_bytes + region;
+  if (sn_hbm_need > s.hbm_bytes) {
+    missing("SN40L node HBM (router + serving + active experts)", sn_hbm_need, s.hbm_bytes);
+  }
+  const uint64_t ddr_usable = s.ddr_bytes > s.ddr_reserve_bytes ? s.ddr_bytes - s.ddr_reserve_bytes : 0;
+  if (ddr_usable < p.expert_bytes) {
+    missing("SN40L node DDR (one expert)", s.ddr_reserve_bytes + p.expert_bytes, s.ddr_bytes);
+  }
   r.experts_per_sn40l_node = ddr_usable / p.expert_bytes;
 
   // DGX: HBM holds the router, the serving state and every expert the node hosts.

@@ -18,7 +18,9 @@ constexpr uint64_t splitmix64(uint64_t x) {
 }
 
 // The RNG of one item (a prompt, a request) of a seeded run: independent of the order items are drawn in.
-inline std::mt19937_64 item_rng(uint64_t seed, uint64_t index) { return std::mt19937_64(splitmix64(seed ^ splitmix64(index))); }
+inline std::mt19937_64 item_rng(uint64_t seed, uint64_t index) {
+  return std::mt19937_64(splitmix64(seed ^ splitmix64(index)));
+}
 
 // Uniform on [0, 1): the top 53 bits of one 64-bit output, times 2^-53 (exact in a double).
 inline double uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }

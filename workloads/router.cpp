@@ -56,7 +56,9 @@ std::vector<RouterStage> build_router_stages(const Composition& c, const RouterS
     auto [it, fresh] = kinds.try_emplace(layer_signature(m, l), l, 0);
     it->second.second++;
   }
-  for (const auto& [sig, fc] : kinds) stages.push_back({"layer_" + sig, build_decoder_layer(m, st, fc.first), fc.second});
+  for (const auto& [sig, fc] : kinds) {
+    stages.push_back({"layer_" + sig, build_decoder_layer(m, st, fc.first), fc.second});
+  }
   stages.push_back({"classifier", build_router_head(c, s), 1});
   return stages;
 }
