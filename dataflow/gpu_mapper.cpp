@@ -1,5 +1,6 @@
 #include "dataflow/gpu_mapper.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -56,11 +57,13 @@ std::string kernel_name(const Graph& g, const std::vector<OpId>& ops) {
   return grp.empty() ? g[ops.front()].name : grp;
 }
 
-// Gives each stage its SMs: the fused GEMM of the kernel (GEMMs of one kernel share their input,
-// as fused QKV or gate+up do: one GEMM with the columns summed) and the attention ops get the SMs'
-// worth of peak the efficiency model allows, split by FLOPs; SIMD work spreads over all SMs.
-void assign_sms(SectionPlan& plan, const Graph& g, const std::vector<OpId>& ops, const GpuMapContext& c) {
-  const uint32_t sms = c.gpu.pcu.count;
+// Gives each stage its compute units (tensor cores): the fused GEMM of the kernel (GEMMs of one
+// kernel share their input, as fused QKV or gate+up do: one GEMM with the columns summed) and the
+// attention ops get the units' worth of peak the efficiency model allows, split by FLOPs and
+// rounded up so that every part finishes with the whole; SIMD work spreads over all units.
+void assign_units(SectionPlan& plan, const Graph& g, const std::vector<OpId>& ops, const GpuMapContext& c) {
+  const uint32_t units = c.gpu.pcu.count;
+  const uint32_t sms = std::max<uint32_t>(1, units / c.units_per_sm);
   double gemm_flops = 0.0, attn_flops = 0.0;
   uint64_t m = 1, n_sum = 0, k = 1;
   for (OpId v : ops) {
@@ -77,21 +80,34 @@ void assign_sms(SectionPlan& plan, const Graph& g, const std::vector<OpId>& ops,
   }
   double e_gemm = gemm_flops > 0 ? gemm_efficiency(c.gemm, sms, m, n_sum, k) : 0.0;
   double e_attn = attention_efficiency(c.gemm, c.attention_rows);
+  auto share = [&](double e, double part, double whole) {
+    return std::max<uint32_t>(1, static_cast<uint32_t>(std::ceil(units * e * part / whole - 1e-9)));
+  };
   for (size_t i = 0; i < plan.stages.size(); ++i) {
     StagePlan& st = plan.stages[i];
     const OpNode& op = g[ops[i]];
-    if (st.cls == ComputeClass::kNone || op.flops <= 0) {
-      st.pcus = 0;
-    } else if (op.kind == OpKind::kGemm) {
-      st.pcus = std::max<uint32_t>(1, static_cast<uint32_t>(std::lround(sms * e_gemm * op.flops / gemm_flops)));
-    } else if (st.cls == ComputeClass::kSystolic) {
-      st.pcus = std::max<uint32_t>(1, static_cast<uint32_t>(std::lround(sms * e_attn * op.flops / attn_flops)));
-    } else {
-      st.pcus = sms;
+    if (st.cls == ComputeClass::kNone || op.flops <= 0) st.pcus = 0;
+    else if (op.kind == OpKind::kGemm) st.pcus = share(e_gemm, op.flops, gemm_flops);
+    else if (st.cls == ComputeClass::kSystolic) st.pcus = share(e_attn, op.flops, attn_flops);
+    else st.pcus = units;
+  }
+  plan.pcus_used = units;
+  plan.pmus_used = sms;
+}
+
+// A GPU keeps about twice the bandwidth-latency product of every streamed operand in flight
+// (Little's law, with slack): many small chunks all at once, a few large ones. Streams a stage
+// needs whole (Dep::kAll) keep their full buffers.
+void set_load_windows(SectionPlan& plan, const GpuMapContext& c) {
+  const double window_bytes = 2.0 * c.gpu.hbm.total_bandwidth_gbps() * c.gpu.hbm.channel.latency_ns;
+  for (auto& st : plan.stages) {
+    for (const auto& in : st.inputs) {
+      if (!in.from_memory || in.dep != Dep::kProportional) continue;
+      MemStream& ms = st.loads[in.stream];
+      double chunk = std::max(1.0, std::ceil(double(ms.bytes) / ms.chunks));
+      ms.buffer_chunks = std::clamp<uint32_t>(static_cast<uint32_t>(std::ceil(window_bytes / chunk)), 2, ms.chunks);
     }
   }
-  plan.pcus_used = sms;
-  plan.pmus_used = sms;
 }
 
 }  // namespace
@@ -113,7 +129,8 @@ std::vector<GpuKernelPlan> map_gpu_graph(const Graph& g, const GpuMapContext& c,
     k.plan = plan_section(g, ops, c.gpu, c.replay, true, graph_name);
     k.plan.name = name;
     k.plan.kernel = name;
-    assign_sms(k.plan, g, ops, c);
+    assign_units(k.plan, g, ops, c);
+    set_load_windows(k.plan, c);
     out.push_back(std::move(k));
   }
   return out;

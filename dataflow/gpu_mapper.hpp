@@ -27,6 +27,7 @@ struct GpuMapContext {
   SocketParams gpu;
   GemmTileParams gemm;
   ReplayParams replay;
+  uint32_t units_per_sm = 1;    // compute-pool units (tensor cores) per SM: gpu.pcu.count / units_per_sm SMs
   uint32_t dtype_bytes = 2;
   uint64_t attention_rows = 1;  // query rows sharing one K/V tile (new tokens x query heads per KV head)
 };

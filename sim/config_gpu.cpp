@@ -15,18 +15,22 @@ void require_positive_all(const JsonReader& r, std::initializer_list<std::pair<c
   for (auto [k, v] : kv) require_positive(r, k, v);
 }
 
-PcuParams parse_sm(const JsonReader& r) {
+PcuParams parse_sm(const JsonReader& r, uint32_t& units_per_sm) {
   PcuParams p;
   double peak_tflops = 0.0, simd_tflops = 0.0;
   r.required("count", p.count);
+  r.required("tensor_cores_per_sm", units_per_sm);
+  r.check(units_per_sm >= 1, "tensor_cores_per_sm", "must be at least 1");
   r.required("clock_ghz", p.clock_ghz);
   r.required("peak_bf16_tflops", peak_tflops);
   r.required("simd_tflops", simd_tflops);
   r.optional("pipeline_latency_cycles", p.pipeline_latency_cycles);
   r.check(p.count > 0, "count", "must be positive");
   require_positive_all(r, {{"clock_ghz", p.clock_ghz}, {"peak_bf16_tflops", peak_tflops}, {"simd_tflops", simd_tflops}});
-  // One "PCU" per SM; tensor-core shape losses live in the kernel model (gpu_kernel_model.hpp),
-  // which sets how many SMs' worth of peak a kernel gets, so the row utilization is 1 here.
+  // One "PCU" per tensor core (SM sub-partition); tensor-core shape losses live in the kernel model
+  // (gpu_kernel_model.hpp), which sets how many units' worth of peak a kernel gets, so the row
+  // utilization is 1 here.
+  p.count *= units_per_sm;
   p.systolic_flops_per_cycle = peak_tflops * 1e3 / (p.count * p.clock_ghz);
   p.simd_flops_per_cycle = simd_tflops * 1e3 / (p.count * p.clock_ghz);
   p.systolic_rows = 1;
@@ -133,7 +137,7 @@ GpuMachineConfig parse_gpu_machine(const JsonReader& r) {
   r.required("gpus", m.gpus);
   r.check(m.gpus >= 1, "gpus", "must be at least 1");
   JsonReader g = r.child("gpu");
-  m.gpu.pcu = parse_sm(g.child("sm"));
+  m.gpu.pcu = parse_sm(g.child("sm"), m.units_per_sm);
   m.gemm = parse_gemm(g.child("gemm"));
   double l2_mb = 0.0, smem_kb = 0.0;
   g.required("l2_mb", l2_mb);
@@ -141,8 +145,8 @@ GpuMachineConfig parse_gpu_machine(const JsonReader& r) {
   require_positive(g, "l2_mb", l2_mb);
   require_positive(g, "smem_kb_per_sm", smem_kb);
   // On-chip buffering: one "PMU" per SM holding its shared memory plus its slice of L2.
-  m.gpu.pmu.count = m.gpu.pcu.count;
-  m.gpu.pmu.sram_bytes = smem_kb * 1e3 + l2_mb * 1e6 / m.gpu.pcu.count;
+  m.gpu.pmu.count = m.sms();
+  m.gpu.pmu.sram_bytes = smem_kb * 1e3 + l2_mb * 1e6 / m.sms();
   m.gpu.pmu.usable_fraction = 1.0;
   m.gpu.hbm = parse_hbm(g.child("hbm"), m.hbm_peak_gbps);
   g.required("kernel_launch_ns", m.kernel_launch_ns);

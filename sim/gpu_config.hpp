@@ -17,7 +17,9 @@ struct GpuMachineConfig {
   std::string name;
   std::string file;
   uint32_t gpus = 1;
-  SocketParams gpu;                 // pcu = SMs, pmu = L2 + shared memory, hbm, ddr = host DRAM
+  SocketParams gpu;                 // pcu = tensor cores (units), pmu = SMs' shared memory + L2, hbm, ddr = host DRAM
+  uint32_t units_per_sm = 1;        // compute-pool units (tensor cores) per SM
+  uint32_t sms() const { return gpu.pcu.count / units_per_sm; }
   GemmTileParams gemm;
   double kernel_launch_ns = 0.0;    // per kernel
   double hbm_peak_gbps = 0.0;       // datasheet rate (the tier serves at sustained_fraction of it)

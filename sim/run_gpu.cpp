@@ -101,7 +101,7 @@ RunOutcome run_gpu_scenario(const Scenario& sc, const RunOptions& opt, const Jso
   }
   check_fits_gpu(model, shape, mc, model_path);
 
-  GpuMapContext mctx{mc.gpu, mc.gemm, mc.replay, shape.dtype_bytes, attention_rows(model, shape)};
+  GpuMapContext mctx{mc.gpu, mc.gemm, mc.replay, mc.units_per_sm, shape.dtype_bytes, attention_rows(model, shape)};
   std::vector<GpuJob> jobs = build_gpu_jobs(model, shape, sc.scope);
   for (auto& j : jobs) j.kernels = map_gpu_graph(j.graph, mctx, j.name);
 

@@ -69,7 +69,7 @@ TEST_CASE("launch overhead dominates a graph of many small kernels", "[gpu][sc]"
                     {prev});
     }
   }
-  GpuMapContext c{mc.gpu, mc.gemm, mc.replay, 2, 1};
+  GpuMapContext c{mc.gpu, mc.gemm, mc.replay, mc.units_per_sm, 2, 1};
   auto many_k = map_gpu_graph(many, c, "many");
   auto one_k = map_gpu_graph(one, c, "one");
   REQUIRE(many_k.size() == size_t(kOps));
