@@ -15,7 +15,7 @@ void require_positive_all(const JsonReader& r, std::initializer_list<std::pair<c
   for (auto [k, v] : kv) require_positive(r, k, v);
 }
 
-PcuParams parse_sm(const JsonReader& r, uint32_t& units_per_sm) {
+PcuParams parse_sm(const JsonReader& r, uint32_t& units_per_sm, double& prologue_ns) {
   PcuParams p;
   double peak_tflops = 0.0, simd_tflops = 0.0;
   r.required("count", p.count);
@@ -31,6 +31,10 @@ PcuParams parse_sm(const JsonReader& r, uint32_t& units_per_sm) {
   // (gpu_kernel_model.hpp), which sets how many units' worth of peak a kernel gets, so the row
   // utilization is 1 here.
   p.count *= units_per_sm;
+  // A fused kernel's ops run in the same CTAs: the prologue is paid once per kernel (the runner
+  // adds it to the launch), not once per stage as on the RDU's pipelined tiles.
+  prologue_ns = p.pipeline_latency_cycles / p.clock_ghz;
+  p.pipeline_latency_cycles = 0;
   p.systolic_flops_per_cycle = peak_tflops * 1e3 / (p.count * p.clock_ghz);
   p.simd_flops_per_cycle = simd_tflops * 1e3 / (p.count * p.clock_ghz);
   p.systolic_rows = 1;
@@ -137,7 +141,7 @@ GpuMachineConfig parse_gpu_machine(const JsonReader& r) {
   r.required("gpus", m.gpus);
   r.check(m.gpus >= 1, "gpus", "must be at least 1");
   JsonReader g = r.child("gpu");
-  m.gpu.pcu = parse_sm(g.child("sm"), m.units_per_sm);
+  m.gpu.pcu = parse_sm(g.child("sm"), m.units_per_sm, m.kernel_prologue_ns);
   m.gemm = parse_gemm(g.child("gemm"));
   double l2_mb = 0.0, smem_kb = 0.0;
   g.required("l2_mb", l2_mb);

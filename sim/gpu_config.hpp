@@ -21,7 +21,9 @@ struct GpuMachineConfig {
   uint32_t units_per_sm = 1;        // compute-pool units (tensor cores) per SM
   uint32_t sms() const { return gpu.pcu.count / units_per_sm; }
   GemmTileParams gemm;
-  double kernel_launch_ns = 0.0;    // per kernel
+  double kernel_launch_ns = 0.0;    // per kernel: issue gap between dependent kernels
+  double kernel_prologue_ns = 0.0;  // per kernel: CTAs launched, first tiles through the pipeline
+  double kernel_overhead_ns() const { return kernel_launch_ns + kernel_prologue_ns; }
   double hbm_peak_gbps = 0.0;       // datasheet rate (the tier serves at sustained_fraction of it)
   NvlinkParams nvlink;
   PcieParams pcie;

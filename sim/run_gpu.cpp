@@ -111,7 +111,7 @@ RunOutcome run_gpu_scenario(const Scenario& sc, const RunOptions& opt, const Jso
   NvlinkAllReduce nvlink("gpu0_nvlink", mc.nvlink, ctx);
   Replayer replayer(gpu, ctx, mc.replay);
   std::vector<std::vector<SectionResult>> results(jobs.size());
-  const double launch = mc.kernel_launch_ns;
+  const double launch = mc.kernel_overhead_ns();  // launch + prologue, before each kernel executes
   Executor exec("run", [&] {
     for (size_t j = 0; j < jobs.size(); ++j) {
       for (const auto& k : jobs[j].kernels) {
