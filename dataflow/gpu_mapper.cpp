@@ -117,18 +117,20 @@ std::vector<GpuKernelPlan> map_gpu_graph(const Graph& g, const GpuMapContext& c,
   for (const auto& ops : gpu_kernels(g)) {
     GpuKernelPlan k;
     std::string name = graph_name + "." + kernel_name(g, ops);
-    if (ops.size() == 1 && g[ops[0]].kind == OpKind::kAllReduce) {
-      k.collective = true;
-      k.allreduce_bytes = g[ops[0]].out_bytes;
-      k.plan.name = name;
-      k.plan.kernel = name;
-      k.plan.collective_bytes = k.allreduce_bytes;
-      out.push_back(std::move(k));
-      continue;
-    }
     k.plan = plan_section(g, ops, c.gpu, c.replay, true, graph_name);
     k.plan.name = name;
     k.plan.kernel = name;
+    if (ops.size() == 1 && g[ops[0]].kind == OpKind::kAllReduce) {
+      // One NCCL call per all-reduce (not one per chunk): the whole tensor in one step.
+      k.collective = true;
+      k.allreduce_bytes = g[ops[0]].out_bytes;
+      StagePlan& st = k.plan.stages.front();
+      st.chunks = 1;
+      for (auto& l : st.loads) l.chunks = l.buffer_chunks = 1;
+      for (auto& in : st.inputs) in.producer_chunks = 1;
+      out.push_back(std::move(k));
+      continue;
+    }
     assign_units(k.plan, g, ops, c);
     set_load_windows(k.plan, c);
     out.push_back(std::move(k));

@@ -4,8 +4,8 @@
 // fused residual + norm, fused act x mul, ...); inside a kernel ops stream through on-chip
 // buffers (registers / shared memory / L2), between kernels every activation goes through HBM.
 // Each kernel is a SectionPlan the Replayer runs on the GPU's Socket; its stages get SMs from the
-// per-kernel efficiency model (gpu_kernel_model.hpp). All-reduces become collective kernels that
-// the GPU runner executes on NVLink.
+// per-kernel efficiency model (gpu_kernel_model.hpp). An all-reduce is a kernel of one stage and
+// one chunk (one NCCL call) that the Replayer runs through the NVLink fabric.
 #pragma once
 #include <string>
 #include <vector>
@@ -17,8 +17,8 @@
 namespace rdusim {
 
 struct GpuKernelPlan {
-  SectionPlan plan;             // name, stages (empty for a collective), roofline inputs
-  bool collective = false;      // an all-reduce over NVLink, not replayed on the SMs
+  SectionPlan plan;             // name, stages, roofline inputs
+  bool collective = false;      // an all-reduce: one stage, one chunk, run through the NVLink fabric
   uint64_t allreduce_bytes = 0; // payload per GPU
 };
 

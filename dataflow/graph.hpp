@@ -38,6 +38,7 @@ struct OpNode {
   uint64_t state_write_bytes = 0;  // KV cache appended to memory
   uint64_t out_bytes = 0;          // the output tensor
   bool graph_output = false;       // its output leaves the graph (written to memory)
+  bool state_in_ddr = false;       // the KV cache it reads/appends was spilled to DDR
   std::string kernel_group;        // ops a GPU-style stack would fuse into one kernel (same group)
 };
 

@@ -105,6 +105,14 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
   plan.kernel = plan.name;
   if (fused && ops.size() > 1) plan.name += "@" + g[ops[0]].name;
 
+  // Collectives are cut into chunks of at least collective_min_chunk_bytes (a tiny all-reduce is
+  // one message, not C latency-bound ones); every other op into C chunks.
+  auto chunks_of = [&](OpId v) -> uint32_t {
+    const OpNode& op = g[v];
+    if (op.kind != OpKind::kAllReduce) return C;
+    uint64_t n = (op.out_bytes + replay.collective_min_chunk_bytes - 1) / replay.collective_min_chunk_bytes;
+    return static_cast<uint32_t>(std::clamp<uint64_t>(n, 1, C));
+  };
   std::map<OpId, int> stage_of;
   std::vector<double> work;
   for (OpId v : ops) {
@@ -115,32 +123,40 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
     st.cls = compute_class(op.kind);
     st.flops = op.flops;
     st.rows = op.rows;
-    st.chunks = C;
-    st.chunk_rows = plan.mode == StreamMode::kToken ? std::max<uint64_t>(1, op.rows / C) : op.rows;
-    auto add_load = [&](const std::string& what, uint64_t bytes, Dep dep, uint32_t buffer) {
+    st.chunks = chunks_of(v);
+    // The systolic array streams all of the op's rows whatever the chunking, so its row
+    // utilisation follows the op's rows (chunking is a simulation artefact, not hardware).
+    st.chunk_rows = op.rows;
+    // A memory stream is cut into at most the stage's chunks and no piece smaller than one
+    // interleave granule: a tiny tensor is one request, not 64 latency-bound ones.
+    auto add_load = [&](const std::string& what, uint64_t bytes, Dep dep, uint32_t buffer, Tier tier = Tier::kHbm) {
       if (bytes == 0) return;
+      uint64_t granule = (tier == Tier::kHbm ? socket.hbm : socket.ddr).interleave_bytes;
+      uint32_t n = static_cast<uint32_t>(std::clamp<uint64_t>((bytes + granule - 1) / granule, 1, st.chunks));
       StageInput in;
       in.from_memory = true;
       in.stream = static_cast<int>(st.loads.size());
-      in.producer_chunks = C;
+      in.producer_chunks = n;
       in.dep = dep;
-      st.loads.push_back({op.name + "." + what, Tier::kHbm, bytes, C, buffer});
+      uint32_t cap = dep == Dep::kProportional ? std::min(n, buffer + (n + st.chunks - 1) / st.chunks) : n;
+      st.loads.push_back({op.name + "." + what, tier, bytes, n, cap});
       st.inputs.push_back(in);
     };
     for (auto e : boost::make_iterator_range(boost::in_edges(v, g))) {
       OpId u = boost::source(e, g);
       Dep dep = dependency(op.kind, g[u].kind, plan.mode);
-      uint32_t cap = dep == Dep::kProportional ? replay.stream_buffer_chunks : C;
+      uint32_t cp = chunks_of(u);
+      uint32_t cap = dep == Dep::kProportional ? replay.stream_buffer_chunks + (cp + st.chunks - 1) / st.chunks : cp;
       if (members.count(u)) {
         int skew = longest_other_path(g, u, v, members);
         if (skew > 0) {
-          cap = plan.mode == StreamMode::kWeight ? C : std::min<uint32_t>(C, replay.stream_buffer_chunks * (skew + 1));
+          cap = plan.mode == StreamMode::kWeight ? cp : std::min<uint32_t>(cp, replay.stream_buffer_chunks * (skew + 1));
         }
         StageInput in;
         in.buffer = static_cast<int>(plan.buffers.size());
-        in.producer_chunks = C;
+        in.producer_chunks = cp;
         in.dep = dep;
-        plan.buffers.push_back({g[u].name + "->" + op.name, cap, chunk_of(g[e].bytes, C)});
+        plan.buffers.push_back({g[u].name + "->" + op.name, cap, chunk_of(g[e].bytes, cp)});
         st.inputs.push_back(in);
         plan.stages[stage_of.at(u)].outputs.push_back(in.buffer);  // sections are in topological order
       } else {
@@ -152,12 +168,15 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
     } else {
       add_load("weights", op.weight_bytes, Dep::kProportional, std::min(C, replay.weight_buffer_chunks));
     }
-    add_load("kv_cache", op.state_read_bytes, Dep::kProportional, replay.stream_buffer_chunks);
+    Tier state_tier = op.state_in_ddr ? Tier::kDdr : Tier::kHbm;
+    add_load("kv_cache", op.state_read_bytes, Dep::kProportional, replay.stream_buffer_chunks, state_tier);
     bool leaves = op.graph_output;
     for (auto e : boost::make_iterator_range(boost::out_edges(v, g))) {
       if (!members.count(boost::target(e, g))) leaves = true;
     }
-    st.write_bytes = (leaves ? op.out_bytes : 0) + op.state_write_bytes;
+    st.write_bytes = leaves ? op.out_bytes : 0;
+    st.state_write_bytes = op.state_write_bytes;
+    st.state_tier = state_tier;
     if (op.kind == OpKind::kAllReduce) st.collective_bytes = op.out_bytes;
     stage_of[v] = static_cast<int>(plan.stages.size());
     work.push_back(compute_weight(op, socket.pcu, st.chunk_rows));
@@ -165,13 +184,38 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
   }
   uint32_t available = fused ? static_cast<uint32_t>(socket.pcu.count * replay.fused_pcu_fraction) : socket.pcu.count;
   allocate_pcus(plan, work, std::max<uint32_t>(available, 1));
-  for (const auto& b : plan.buffers) plan.sram_bytes += double(b.capacity_chunks) * b.chunk_bytes;
+  // Weight streaming prefetches whole weights (and KV cache) into PMUs when they fit in SRAM: the
+  // data exists before the step, so the compiler stages it early; otherwise each stage keeps
+  // weight_buffer_chunks in flight.
+  auto sram_needed = [&] {
+    double b = 0.0;
+    for (const auto& buf : plan.buffers) b += double(buf.capacity_chunks) * buf.chunk_bytes;
+    for (const auto& st : plan.stages)
+      for (const auto& l : st.loads) b += double(l.buffer_chunks) * chunk_of(l.bytes, l.chunks);
+    return b;
+  };
+  if (plan.mode == StreamMode::kWeight) {
+    for (auto& st : plan.stages)
+      for (auto& l : st.loads)
+        if (l.name.ends_with(".weights") || l.name.ends_with(".kv_cache")) l.buffer_chunks = l.chunks;
+    if (sram_needed() > socket.pmu.usable_bytes()) {
+      for (auto& st : plan.stages)
+        for (auto& l : st.loads)
+          if (l.name.ends_with(".kv_cache")) l.buffer_chunks = std::min(l.chunks, replay.stream_buffer_chunks);
+    }
+    if (sram_needed() > socket.pmu.usable_bytes()) {
+      for (auto& st : plan.stages)
+        for (auto& l : st.loads)
+          if (l.name.ends_with(".weights")) l.buffer_chunks = std::min(l.chunks, replay.weight_buffer_chunks);
+    }
+  }
+  plan.sram_bytes = sram_needed();
   for (const auto& st : plan.stages) {
     plan.flops += st.flops;
     plan.collective_bytes += st.collective_bytes;
     plan.hbm_bytes += st.write_bytes;
+    (st.state_tier == Tier::kHbm ? plan.hbm_bytes : plan.ddr_bytes) += st.state_write_bytes;
     for (const auto& l : st.loads) {
-      plan.sram_bytes += double(l.buffer_chunks) * chunk_of(l.bytes, l.chunks);
       (l.tier == Tier::kHbm ? plan.hbm_bytes : plan.ddr_bytes) += l.bytes;
     }
   }

@@ -19,6 +19,11 @@ struct Replayer::StageRt {
   StageTimes times;
   bool done = false;
   std::string waiting;  // for deadlock reports
+  size_t index = 0;     // position in the section
+  // Memory requester ids, numbered in pipeline order at spawn time (SystemC's run order of newly
+  // spawned processes is not program order): lower ids win priority arbitration.
+  std::vector<uint32_t> sources;
+  uint32_t write_source = 0;
   TraceTrack track{};
   std::vector<TraceTrack> load_tracks;  // one per memory stream
   double first_load_done_ns = -1.0;
@@ -32,10 +37,11 @@ struct Replayer::SectionRt {
   size_t running = 0;
   sc_core::sc_event all_done;
   bool trace_detail = false;
+  uint64_t seq = 0;  // section sequence number on this replayer
 };
 
-Replayer::Replayer(Socket& socket, RunContext& ctx, const ReplayParams& replay)
-    : m_socket(socket), m_ctx(ctx), m_replay(replay) {}
+Replayer::Replayer(Socket& socket, RunContext& ctx, const ReplayParams& replay, CollectiveGroup group)
+    : m_socket(socket), m_ctx(ctx), m_replay(replay), m_group(group) {}
 
 Replayer::~Replayer() = default;
 
@@ -46,6 +52,7 @@ void Replayer::loader_body(SectionRt& sec, StageRt& st, size_t load) {
   uint64_t per = ms.bytes / ms.chunks, extra = ms.bytes % ms.chunks;
   bool trace = sec.trace_detail && m_ctx.trace.on();
   auto last_done = std::make_shared<double>(now_ns());
+  const uint32_t source = st.sources[load];
   for (uint32_t j = 0; j < ms.chunks; ++j) {
     buf.reserve();
     uint64_t bytes = per + (j < extra ? 1 : 0);
@@ -62,7 +69,7 @@ void Replayer::loader_body(SectionRt& sec, StageRt& st, size_t load) {
         st.first_load = load;
       }
       buf.commit();
-    });
+    }, source);
     ++m_chunk_events;
   }
 }
@@ -72,9 +79,10 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
   st.times.start_ns = now_ns();
   const uint32_t C = p.chunks;
   const double flops_per_chunk = p.flops / C;
-  const uint64_t write_per_chunk = p.write_bytes / C;
   bool trace = sec.trace_detail && m_ctx.trace.on();
   bool flow_drawn = false;
+  const uint32_t write_source = st.write_source;
+  uint64_t pending_act = 0, pending_state = 0;
   for (uint32_t i = 0; i < C; ++i) {
     for (size_t k = 0; k < p.inputs.size(); ++k) {
       const StageInput& in = p.inputs[k];
@@ -91,6 +99,15 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
     ++m_chunk_events;
     double t0 = now_ns();
     double t = m_socket.pcu.execute(p.cls, flops_per_chunk, p.pcus, p.chunk_rows);
+    if (p.collective_bytes > 0 && m_group.fabric && m_group.ranks > 1) {
+      // One all-reduce per chunk, tagged identically on every rank of the group.
+      uint64_t tag = (sec.seq << 32) ^ (uint64_t(st.index) << 16) ^ i;
+      st.waiting = fmt::format("all-reduce chunk {} (rank {} of {})", i, m_group.rank, m_group.ranks);
+      m_group.fabric->collective(CollectiveKind::kAllReduce, m_group.rank, m_group.ranks,
+                                 p.collective_bytes / C + (i + 1 == C ? p.collective_bytes % C : 0), tag);
+      st.waiting.clear();
+      t = now_ns() - t0;
+    }
     if (i == 0 && p.cls != ComputeClass::kNone) {
       double fill = cycles_to_ns(m_socket.pcu.params(), m_socket.pcu.params().pipeline_latency_cycles);
       sc_core::wait(ns(fill));
@@ -110,16 +127,23 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
       sec.buffers[o]->reserve();
       sec.buffers[o]->commit();
     }
-    if (write_per_chunk + (i + 1 == C ? p.write_bytes % C : 0) > 0) {
+    // Writes are coalesced (the AGCU gathers small results) into requests of at least one
+    // interleave granule, and issued without stalling compute until write credits run out.
+    auto write = [&](uint64_t total, Tier tier, uint64_t& pending) {
+      pending += total / C + (i + 1 == C ? total % C : 0);
+      DramTier& t = m_socket.tier(tier == Tier::kDdr);
+      if (pending == 0 || (pending < t.params().interleave_bytes && i + 1 < C)) return;
       st.waiting = "write credits";
       st.writes->reserve();
-      uint64_t bytes = write_per_chunk + (i + 1 == C ? p.write_bytes % C : 0);
       StreamBuffer* wb = st.writes.get();
-      m_socket.hbm.submit(bytes, true, [wb] {
+      t.submit(pending, true, [wb] {
         wb->commit();
         wb->release(1);
-      });
-    }
+      }, write_source);
+      pending = 0;
+    };
+    write(p.write_bytes, Tier::kHbm, pending_act);
+    write(p.state_write_bytes, p.state_tier, pending_state);
     st.waiting.clear();
     st.times.wait_output_ns += now_ns() - w0;
     // Free what the next chunk no longer needs.
@@ -157,13 +181,17 @@ SectionResult Replayer::run_section(const SectionPlan& plan, double launch_ns, c
   auto sec = std::make_shared<SectionRt>();
   sec->plan = &plan;
   sec->trace_detail = trace_detail;
+  sec->seq = m_sections_run++;
   for (const auto& b : plan.buffers) sec->buffers.push_back(std::make_unique<StreamBuffer>(b.name, b.capacity_chunks));
   std::string socket = m_socket.name();
   for (const auto& sp : plan.stages) {
     auto st = std::make_unique<StageRt>();
     st->plan = &sp;
+    st->index = sec->stages.size();
+    for (size_t l = 0; l < sp.loads.size(); ++l) st->sources.push_back(m_next_source++);
+    st->write_source = m_next_source++;
     for (const auto& l : sp.loads) st->loads.push_back(std::make_unique<StreamBuffer>(l.name, l.buffer_chunks));
-    if (sp.write_bytes > 0) st->writes = std::make_unique<StreamBuffer>(sp.name + ".writes", m_replay.write_buffer_chunks);
+    if (sp.write_bytes + sp.state_write_bytes > 0) st->writes = std::make_unique<StreamBuffer>(sp.name + ".writes", m_replay.write_buffer_chunks);
     st->released.assign(sp.inputs.size(), 0);
     if (trace_detail && m_ctx.trace.on()) {
       st->track = m_ctx.trace.track(socket, "stage " + sp.name);
@@ -188,12 +216,13 @@ SectionResult Replayer::run_section(const SectionPlan& plan, double launch_ns, c
 
   StatsRegistry& stats = m_ctx.stats;
   for (const auto& st : sec->stages) {
+    res.stages.push_back({st->plan->name, st->plan->pcus, st->times});
+    if (stats_prefix.empty()) continue;
     std::string base = stats_prefix + "." + st->plan->name + ".";
     stats.accumulate(base + "compute_ns", st->times.compute_ns, "ns", "PCU busy time of the stage");
     stats.accumulate(base + "wait_input_ns", st->times.wait_input_ns, "ns", "waiting for an on-chip producer");
     stats.accumulate(base + "wait_memory_ns", st->times.wait_memory_ns, "ns", "waiting for weights/KV/activations from memory");
     stats.accumulate(base + "wait_output_ns", st->times.wait_output_ns, "ns", "waiting for buffer or write credits");
-    res.stages.push_back({st->plan->name, st->plan->pcus, st->times});
     stats.accumulate(base + "span_ns", st->times.end_ns - st->times.start_ns, "ns", "first chunk start to last chunk end");
   }
   if (m_ctx.trace.on()) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dataflow/section.hpp"
+#include "interconnect/fabric.hpp"
 #include "memory/stream_buffer.hpp"
 #include "sim/socket.hpp"
 
@@ -39,9 +40,16 @@ struct SectionResult {
   double exec_ns() const { return end_ns - exec_start_ns; }
 };
 
+// The tensor-parallel group a socket belongs to: all-reduce stages run through the fabric.
+struct CollectiveGroup {
+  Fabric* fabric = nullptr;  // null: single socket (all-reduce stages are no-ops)
+  uint32_t rank = 0;
+  uint32_t ranks = 1;
+};
+
 class Replayer {
  public:
-  Replayer(Socket& socket, RunContext& ctx, const ReplayParams& replay);
+  Replayer(Socket& socket, RunContext& ctx, const ReplayParams& replay, CollectiveGroup group = {});
   ~Replayer();
 
   // From an SC_THREAD: waits `launch_ns`, runs every stage of the section to completion.
@@ -62,8 +70,11 @@ class Replayer {
   Socket& m_socket;
   RunContext& m_ctx;
   ReplayParams m_replay;
+  CollectiveGroup m_group;
+  uint64_t m_sections_run = 0;  // identical on every rank: collective tags derive from it
   std::vector<std::shared_ptr<SectionRt>> m_live;
   uint64_t m_chunk_events = 0;
+  uint32_t m_next_source = 1;  // memory requester ids (0: untagged)
 };
 
 // First producer chunk count consumer chunk i needs.

@@ -55,7 +55,9 @@ struct StagePlan {
   std::vector<StageInput> inputs;
   std::vector<MemStream> loads;  // weights, KV cache, activations from memory
   std::vector<int> outputs;      // on-chip buffers this stage fills
-  uint64_t write_bytes = 0;      // activations and KV appends written to memory
+  uint64_t write_bytes = 0;      // activations written to HBM
+  uint64_t state_write_bytes = 0;  // KV cache appends
+  Tier state_tier = Tier::kHbm;    // where the KV cache lives
   uint64_t collective_bytes = 0; // all-reduce payload (per socket), 0 when not a collective
 };
 

@@ -2,6 +2,8 @@
 
 #include "memory/dram_timing.hpp"
 
+#include <vector>
+
 namespace rdusim {
 
 DramChannel::DramChannel(sc_core::sc_module_name name, const DramChannelParams& params, RunContext& ctx)
@@ -16,13 +18,23 @@ DramChannel::DramChannel(sc_core::sc_module_name name, const DramChannelParams& 
   ctx.stats.add(*this, "max_waiting", m_max_waiting, "count", "most requests waiting for a queue slot");
 }
 
+// Room is counted in bytes not yet on the bus (the backlog), so the latency after the last byte
+// never throttles bandwidth: a full queue is queue_bytes of transfer ahead of a new request.
+bool DramChannel::has_room(uint64_t bytes) const {
+  if (m_in_service.empty()) return true;
+  double backlog_bytes = std::max(0.0, m_bus_free_ns - now_ns()) * m_params.bandwidth_gbps;
+  if (m_in_service.size() >= m_params.queue_depth) return false;
+  return backlog_bytes < 1e-6 || backlog_bytes + bytes <= m_params.queue_bytes;
+}
+
 void DramChannel::submit(MemRequest req) {
-  if (m_in_service.size() >= m_params.queue_depth) {
-    m_waiting.push_back(std::move(req));
-    m_max_waiting = std::max<uint64_t>(m_max_waiting, m_waiting.size());
-    return;
+  if (m_waiting_count == 0 && has_room(req.bytes)) {
+    admit(std::move(req));
+  } else {
+    m_waiting[req.source].push_back(std::move(req));
+    m_max_waiting = std::max<uint64_t>(m_max_waiting, ++m_waiting_count);
   }
-  admit(std::move(req));
+  schedule_wake();
 }
 
 void DramChannel::admit(MemRequest req) {
@@ -32,25 +44,50 @@ void DramChannel::admit(MemRequest req) {
   m_bus_free_ns = slot.bus_free_ns;
   (req.write ? m_bytes_written : m_bytes_read) += req.bytes;
   ++m_requests;
-  bool was_empty = m_in_service.empty();
   m_in_service.push_back({slot.done_ns, std::move(req)});
-  if (was_empty) m_wake.notify(ns(slot.done_ns - now));
 }
 
 void DramChannel::serve() {
   double now = now_ns();
   // Completions are in order because every request has the same latency. SystemC time has 1 ps
   // resolution, so a wake-up may land up to 0.5 ps before done_ns: compare with 1 ps slack.
+  std::vector<std::function<void()>> done;
   while (!m_in_service.empty() && m_in_service.front().done_ns <= now + 1e-3) {
-    MemRequest req = std::move(m_in_service.front().req);
+    if (m_in_service.front().req.on_done) done.push_back(std::move(m_in_service.front().req.on_done));
     m_in_service.pop_front();
-    if (!m_waiting.empty()) {
-      admit(std::move(m_waiting.front()));
-      m_waiting.pop_front();
-    }
-    if (req.on_done) req.on_done();
   }
-  if (!m_in_service.empty()) m_wake.notify(ns(std::max(0.0, m_in_service.front().done_ns - now)));
+  admit_waiting();
+  for (auto& fn : done) fn();  // may submit more requests
+  schedule_wake();
+}
+
+void DramChannel::admit_waiting() {
+  while (m_waiting_count > 0) {
+    auto it = m_params.round_robin ? m_waiting.lower_bound(m_next_source) : m_waiting.begin();
+    if (it == m_waiting.end()) it = m_waiting.begin();
+    if (!has_room(it->second.front().bytes)) break;
+    MemRequest next = std::move(it->second.front());
+    it->second.pop_front();
+    --m_waiting_count;
+    m_next_source = it->first + 1;
+    if (it->second.empty()) m_waiting.erase(it);
+    admit(std::move(next));
+  }
+}
+
+// Wake at the next completion, or earlier when the bus backlog will have drained enough to admit
+// the next waiting request (so latency after the last byte never idles the bus).
+void DramChannel::schedule_wake() {
+  double now = now_ns();
+  double next = m_in_service.empty() ? -1.0 : m_in_service.front().done_ns;
+  if (m_waiting_count > 0) {
+    auto it = m_params.round_robin ? m_waiting.lower_bound(m_next_source) : m_waiting.begin();
+    if (it == m_waiting.end()) it = m_waiting.begin();
+    double room_at = m_bus_free_ns - double(m_params.queue_bytes - std::min(m_params.queue_bytes, it->second.front().bytes)) /
+                                         m_params.bandwidth_gbps;
+    if (room_at > now + 1e-3 && (next < 0 || room_at < next)) next = room_at;
+  }
+  if (next >= 0) m_wake.notify(ns(std::max(0.0, next - now)));
 }
 
 }  // namespace rdusim

@@ -29,7 +29,7 @@ uint64_t DramTier::bytes_moved() const {
   return sum;
 }
 
-void DramTier::submit(uint64_t bytes, bool write, std::function<void()> on_done) {
+void DramTier::submit(uint64_t bytes, bool write, std::function<void()> on_done, uint32_t source) {
   const uint32_t n = m_params.channels;
   const uint64_t granule = m_params.interleave_bytes;
   // Pieces: a request covering at least one full stripe is spread evenly over all channels;
@@ -47,6 +47,7 @@ void DramTier::submit(uint64_t bytes, bool write, std::function<void()> on_done)
     MemRequest req;
     req.bytes = piece;
     req.write = write;
+    req.source = source;
     req.on_done = [this, pending, piece, trace] {
       if (trace) m_completions.emplace_back(now_ns(), piece);
       if (--pending->left == 0 && pending->done) pending->done();

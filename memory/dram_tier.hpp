@@ -28,7 +28,7 @@ class DramTier : public sc_core::sc_module {
   DramTier(sc_core::sc_module_name name, const DramTierParams& params, RunContext& ctx);
 
   // Contract: on_done runs once, when every piece of the request has completed.
-  void submit(uint64_t bytes, bool write, std::function<void()> on_done);
+  void submit(uint64_t bytes, bool write, std::function<void()> on_done, uint32_t source = 0);
   const DramTierParams& params() const { return m_params; }
   double bandwidth_gbps() const { return m_params.total_bandwidth_gbps(); }
   uint64_t bytes_moved() const;

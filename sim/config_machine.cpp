@@ -73,6 +73,13 @@ DramTierParams parse_dram_tier(const JsonReader& r, const std::string& name) {
   r.required("latency_ns", p.channel.latency_ns);
   r.optional("interleave_bytes", p.interleave_bytes);
   r.optional("queue_depth", p.channel.queue_depth);
+  r.optional("queue_bytes", p.channel.queue_bytes);
+  std::string arbitration = "priority";
+  r.optional("arbitration", arbitration);
+  r.check(arbitration == "priority" || arbitration == "round_robin", "arbitration",
+          "unknown \"" + arbitration + "\" (known: priority, round_robin)");
+  p.channel.round_robin = arbitration == "round_robin";
+  r.check(p.channel.queue_bytes >= 1, "queue_bytes", "must be positive");
   require_positive(r, "capacity_gb", capacity_gb);
   require_positive(r, "bandwidth_gbps", bandwidth_gbps);
   r.check(p.channels > 0, "channels", "must be positive");
@@ -81,6 +88,32 @@ DramTierParams parse_dram_tier(const JsonReader& r, const std::string& name) {
   r.check(p.channel.queue_depth >= 1, "queue_depth", "must be at least 1");
   p.capacity_bytes = capacity_gb * 1e9;
   p.channel.bandwidth_gbps = bandwidth_gbps / p.channels;
+  r.reject_unread_keys();
+  return p;
+}
+
+LinkParams parse_link(const JsonReader& r) {
+  LinkParams p;
+  r.required("bandwidth_gbps", p.bandwidth_gbps);
+  r.required("latency_ns", p.latency_ns);
+  r.optional("per_message_ns", p.per_message_ns);
+  require_positive(r, "bandwidth_gbps", p.bandwidth_gbps);
+  require_non_negative(r, "latency_ns", p.latency_ns);
+  require_non_negative(r, "per_message_ns", p.per_message_ns);
+  r.reject_unread_keys();
+  return p;
+}
+
+FabricParams parse_fabric(const JsonReader& r, uint32_t endpoints) {
+  FabricParams p;
+  p.endpoints = endpoints;
+  r.required("topology", p.topology);
+  r.check(p.topology == "ring" || p.topology == "full_mesh" || p.topology == "switch", "topology",
+          "unknown \"" + p.topology + "\" (known: full_mesh, ring, switch)");
+  r.required("algorithm", p.algorithm);
+  r.check(p.algorithm == "ring" || p.algorithm == "direct", "algorithm",
+          "unknown \"" + p.algorithm + "\" (known: direct, ring)");
+  p.link = parse_link(r.child("link"));
   r.reject_unread_keys();
   return p;
 }
@@ -94,6 +127,8 @@ ReplayParams parse_replay(const JsonReader& r) {
   r.optional("token_stream_min_rows", p.token_stream_min_rows);
   r.optional("fused_pcu_fraction", p.fused_pcu_fraction);
   r.optional("trace_bin_ns", p.trace_bin_ns);
+  r.optional("collective_min_chunk_bytes", p.collective_min_chunk_bytes);
+  r.check(p.collective_min_chunk_bytes >= 1, "collective_min_chunk_bytes", "must be positive");
   r.check(p.chunks_per_stream >= 1 && p.chunks_per_stream <= 4096, "chunks_per_stream", "must be in [1, 4096]");
   r.check(p.stream_buffer_chunks >= 2, "stream_buffer_chunks", "must be at least 2 (double buffering)");
   r.check(p.weight_buffer_chunks >= 1, "weight_buffer_chunks", "must be at least 1");
@@ -121,6 +156,12 @@ MachineConfig parse_machine(const JsonReader& r) {
   m.socket.launch = parse_launch(s.child("kernel_launch"));
   s.reject_unread_keys();
   if (r.has("replay")) m.replay = parse_replay(r.child("replay"));
+  if (r.has("interconnect")) {
+    m.fabric = parse_fabric(r.child("interconnect"), m.sockets);
+    m.has_fabric = true;
+  }
+  r.check(m.sockets == 1 || m.has_fabric, "interconnect", "required when sockets > 1");
+  if (r.has("host_link")) m.host_link = parse_link(r.child("host_link"));
   r.reject_unread_keys();
   return m;
 }

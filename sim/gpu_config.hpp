@@ -7,7 +7,7 @@
 #include <string>
 
 #include "dataflow/gpu_kernel_model.hpp"
-#include "interconnect/nvlink_allreduce.hpp"
+#include "interconnect/nvlink.hpp"
 #include "memory/host_dma.hpp"
 #include "sim/machine_config.hpp"
 

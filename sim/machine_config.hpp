@@ -5,6 +5,7 @@
 #include <string>
 
 #include "dataflow/pcu_timing.hpp"
+#include "interconnect/fabric.hpp"
 #include "memory/dram_tier.hpp"
 #include "memory/pmu.hpp"
 
@@ -28,6 +29,7 @@ struct ReplayParams {
   uint32_t token_stream_min_rows = 64;   // at or above this many rows a section streams tokens
   double fused_pcu_fraction = 0.9;       // share of PCUs a fused section may place stages on
   double trace_bin_ns = 1000.0;          // bandwidth counter resolution in the trace
+  uint64_t collective_min_chunk_bytes = 262144;  // a collective is cut into chunks of at least this
 };
 
 struct SocketParams {
@@ -44,10 +46,15 @@ struct MachineConfig {
   uint32_t sockets = 1;
   SocketParams socket;
   ReplayParams replay;
+  bool has_fabric = false;  // sockets > 1 need the peer-to-peer network
+  FabricParams fabric;      // socket-to-socket (P2P) network
+  LinkParams host_link;     // each socket's link to the host (PCIe)
 };
 
 class JsonReader;
 MachineConfig parse_machine(const JsonReader& r);
+LinkParams parse_link(const JsonReader& r);
+FabricParams parse_fabric(const JsonReader& r, uint32_t endpoints);
 MachineConfig load_machine_file(const std::string& path);
 
 }  // namespace rdusim

@@ -11,6 +11,7 @@
 #include "sim/executor.hpp"
 #include "sim/run_gpu.hpp"
 #include "sim/socket.hpp"
+#include "interconnect/fabric.hpp"
 
 namespace rdusim {
 namespace {
@@ -22,18 +23,27 @@ struct Job {
   std::vector<SectionPlan> plans;
 };
 
-// Weights (per socket shard) and the KV cache must fit in HBM: the model's home tier.
-void check_fits(const ModelConfig& m, const StepShape& s, const MachineConfig& mc, const std::string& model_path) {
+// Weights (per socket shard) must fit in HBM, the model's home tier; the KV cache goes to HBM
+// when it fits beside them, else it spills to DDR. Returns true when the KV cache spills.
+bool place_kv(const ModelConfig& m, const StepShape& s, const MachineConfig& mc, const std::string& model_path) {
   ShardDims d = shard_dims(m, s.tp);
   double weights = double(m.total_params()) * s.dtype_bytes / s.tp;
   double kv = double(s.batch) * (double(s.context) + s.seq) * 2.0 * d.kv_dim * s.dtype_bytes * m.layers;
   double cap = mc.socket.hbm.capacity_bytes;
-  if (weights + kv > cap) {
+  if (weights > cap) {
     throw SimError(model_path, "",
-                   fmt::format("does not fit in HBM: needs {:.1f} GB per socket (weights {:.1f} GB + KV cache {:.1f} GB "
-                               "at tp={}) but {}:/socket/hbm/capacity_gb gives {:.1f} GB",
-                               (weights + kv) / 1e9, weights / 1e9, kv / 1e9, s.tp, mc.file, cap / 1e9));
+                   fmt::format("does not fit in HBM: needs {:.1f} GB of weights per socket at tp={} but "
+                               "{}:/socket/hbm/capacity_gb gives {:.1f} GB",
+                               weights / 1e9, s.tp, mc.file, cap / 1e9));
   }
+  if (weights + kv <= cap) return false;
+  if (kv > mc.socket.ddr.capacity_bytes) {
+    throw SimError(model_path, "",
+                   fmt::format("KV cache of {:.1f} GB per socket fits neither beside the weights in HBM nor in "
+                               "{}:/socket/ddr/capacity_gb ({:.1f} GB)",
+                               kv / 1e9, mc.file, mc.socket.ddr.capacity_bytes / 1e9));
+  }
+  return true;
 }
 
 std::vector<Job> build_jobs(const ModelConfig& m, const StepShape& s, Scope scope) {
@@ -78,19 +88,32 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
   if (shape.tp > mc.sockets) {
     throw SimError(sc.file, "/tp", fmt::format("tp={} exceeds the {} socket(s) of {}", shape.tp, mc.sockets, mc.file));
   }
-  check_fits(model, shape, mc, model_path);
+  bool kv_spilled = place_kv(model, shape, mc, model_path);
 
   std::vector<Job> jobs = build_jobs(model, shape, sc.scope);
-  for (auto& j : jobs) j.plans = map_graph(j.graph, sc.fusion, mc.socket, mc.replay, j.name);
+  for (auto& j : jobs) {
+    if (kv_spilled) {
+      for (auto v : boost::make_iterator_range(boost::vertices(j.graph))) j.graph[v].state_in_ddr = true;
+    }
+    j.plans = map_graph(j.graph, sc.fusion, mc.socket, mc.replay, j.name);
+  }
 
+  // Elaboration: one socket per tensor-parallel rank, the P2P fabric, one replayer per socket.
   RunContext ctx;
   ctx.trace.enable(!opt.trace_path.empty());
-  Socket socket("rdu0", mc.socket, ctx);
-  Replayer replayer(socket, ctx, mc.replay);
-  std::vector<std::vector<SectionResult>> results(jobs.size());
+  const uint32_t T = shape.tp;
+  std::vector<std::unique_ptr<Socket>> sockets;
+  for (uint32_t r = 0; r < T; ++r) sockets.push_back(std::make_unique<Socket>(fmt::format("rdu{}", r).c_str(), mc.socket, ctx));
+  std::unique_ptr<Fabric> fabric;
+  if (T > 1) fabric = std::make_unique<Fabric>("p2p", mc.fabric, ctx);
+  std::vector<std::unique_ptr<Replayer>> replayers;
+  for (uint32_t r = 0; r < T; ++r) {
+    replayers.push_back(std::make_unique<Replayer>(*sockets[r], ctx, mc.replay, CollectiveGroup{fabric.get(), r, T}));
+  }
+  std::vector<std::vector<SectionResult>> results(jobs.size());  // rank 0's, for the report
   const double hbm_gbps = mc.socket.hbm.total_bandwidth_gbps();
   const LaunchParams& lp = mc.socket.launch;
-  Executor exec("run", [&] {
+  auto rank_script = [&](uint32_t r) {
     if (sc.orchestration == Orchestration::kDevice && lp.host_launch_ns > 0) {
       sc_core::wait(ns(lp.host_launch_ns));  // the host hands the whole schedule to the AGCUs once
     }
@@ -99,24 +122,42 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
       for (const auto& plan : jobs[j].plans) {
         double launch = launch_ns(plan, lp, sc.orchestration, prev, hbm_gbps);
         prev = plan.kernel;
-        results[j].push_back(replayer.run_section(plan, launch, "ops." + jobs[j].name, true));
+        SectionResult res = replayers[r]->run_section(plan, launch, r == 0 ? "ops." + jobs[j].name : "", r == 0);
+        if (r == 0) results[j].push_back(std::move(res));
       }
     }
+  };
+  Executor exec("run", [&] {
+    uint32_t running = T;
+    sc_core::sc_event ranks_done;
+    for (uint32_t r = 1; r < T; ++r) {
+      sc_core::sc_spawn([&, r] {
+        rank_script(r);
+        if (--running == 0) ranks_done.notify();
+      });
+    }
+    rank_script(0);
+    if (--running > 0) sc_core::wait(ranks_done);
   });
   sc_core::sc_start();
   exec.rethrow();
   if (!exec.finished()) {
     std::string list;
-    for (const auto& s : replayer.stalled()) list += (list.empty() ? "" : "; ") + s;
+    for (const auto& rp : replayers)
+      for (const auto& s : rp->stalled()) list += (list.empty() ? "" : "; ") + s;
     throw SimError("", "graph", "deadlock at " + fmt::format("{:.3f}", now_ns() / 1e3) + " us, stalled: " + list);
   }
 
   RunOutcome out;
   out.simulated_ns = now_ns();
-  out.hbm_peak_gbps = hbm_gbps;
-  out.peak_tflops = mc.socket.pcu.peak_tflops();
+  // Plans are per socket; node-level figures scale by the T sockets that run them.
+  out.sockets = T;
+  out.hbm_peak_gbps = hbm_gbps * T;
+  out.peak_tflops = mc.socket.pcu.peak_tflops() * T;
+  out.pcu_count = mc.socket.pcu.count * T;
   out.clock_ghz = mc.socket.pcu.clock_ghz;
   if (sc.orchestration == Orchestration::kDevice) out.launch_ns += lp.host_launch_ns;
+  if (kv_spilled) out.notes.push_back("KV cache does not fit beside the weights in HBM: spilled to DDR");
   out.total_ns = out.launch_ns;
   for (size_t j = 0; j < jobs.size(); ++j) {
     const Job& job = jobs[j];
@@ -131,8 +172,9 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
       SectionRecord rec{r, roofline(job.plans[k], mc.socket), job.plans[k].flops, job.plans[k].hbm_bytes,
                         job.plans[k].pcus_used, job.name};
       out.sections.push_back(rec);
-      out.flops += job.plans[k].flops * job.repeat;
-      out.hbm_bytes += double(job.plans[k].hbm_bytes) * job.repeat;
+      out.flops += job.plans[k].flops * job.repeat * T;
+      out.hbm_bytes += double(job.plans[k].hbm_bytes) * job.repeat * T;
+      for (const auto& st : r.stages) out.pcu_busy_ns += st.times.compute_ns * st.pcus * job.repeat * T;
       out.roofline_ns += rec.roofline_ns * job.repeat;
     }
     double job_launch = launch_first + (job.repeat - 1) * launch_repeat;
@@ -154,12 +196,15 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
                           sc.orchestration == Orchestration::kHost ? "host" : "device", shape.tp, mc.name);
 
   uint64_t dram_requests = 0;
-  for (const char* t : {"hbm", "ddr"}) {
-    for (uint32_t c = 0; c < (t[0] == 'h' ? mc.socket.hbm.channels : mc.socket.ddr.channels); ++c) {
-      dram_requests += static_cast<uint64_t>(ctx.stats.value(fmt::format("rdu0.{}.ch{}.requests", t, c)));
+  for (uint32_t r = 0; r < T; ++r) {
+    for (const char* t : {"hbm", "ddr"}) {
+      for (uint32_t c = 0; c < (t[0] == 'h' ? mc.socket.hbm.channels : mc.socket.ddr.channels); ++c) {
+        dram_requests += static_cast<uint64_t>(ctx.stats.value(fmt::format("rdu{}.{}.ch{}.requests", r, t, c)));
+      }
     }
   }
-  out.events = replayer.chunk_events() + dram_requests;
+  out.events = dram_requests;
+  for (const auto& rp : replayers) out.events += rp->chunk_events();
   StatsRegistry& st = ctx.stats;
   st.set("run.total_ns", out.total_ns, "ns", "simulated time of the scope");
   st.set("run.simulated_ns", out.simulated_ns, "ns", "time simulated in detail");
@@ -167,11 +212,17 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
   st.set("run.kernel_calls", double(out.kernel_calls), "count", "kernel launches");
   st.set("run.flops", out.flops, "flop", "floating-point operations");
   st.set("run.hbm_bytes", out.hbm_bytes, "bytes", "HBM traffic");
+  st.set("run.pcu_utilization", out.pcu_busy_ns / (double(out.pcu_count) * out.total_ns), "ratio",
+         "busy PCU-time over (PCUs x time), all sockets");
+  st.set("run.hbm_bw_fraction", out.hbm_bytes / out.total_ns / out.hbm_peak_gbps, "ratio",
+         "HBM bytes over (aggregate peak bandwidth x time)");
   st.set("run.roofline_ns", out.roofline_ns, "ns", "sum of per-section roofline bounds");
   st.set("run.model_events", double(out.events), "count", "chunk steps, chunk loads and DRAM requests");
   if (ctx.trace.on()) {
-    socket.hbm.flush_trace(mc.replay.trace_bin_ns);
-    socket.ddr.flush_trace(mc.replay.trace_bin_ns);
+    for (auto& sk : sockets) {
+      sk->hbm.flush_trace(mc.replay.trace_bin_ns);
+      sk->ddr.flush_trace(mc.replay.trace_bin_ns);
+    }
   }
   out.stats = st.dump();
   if (!opt.trace_path.empty()) ctx.trace.write(opt.trace_path);

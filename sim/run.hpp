@@ -41,7 +41,10 @@ struct RunOutcome {
   std::vector<SectionRecord> sections;
   std::vector<std::string> notes;
   nlohmann::json stats;
-  double hbm_peak_gbps = 0.0;
+  double hbm_peak_gbps = 0.0;     // aggregate over the sockets used
+  double pcu_busy_ns = 0.0;       // PCU-ns, all sockets, layers repeated
+  uint64_t pcu_count = 0;
+  uint32_t sockets = 1;
   double peak_tflops = 0.0;
   double clock_ghz = 0.0;
 };

@@ -1,8 +1,8 @@
 // sim/run_gpu.hpp
 // `rdusim run` on a GPU machine (kind "gpu": DGX A100, DGX H100): the same scenario keys as on the
-// SN40L. The workload graph is the same; the GPU runs it kernel by kernel (dataflow/gpu_mapper.hpp)
-// on GPU 0 with a launch overhead per kernel, and its all-reduces over NVLink. Tensor-parallel
-// ranks run the same kernels on equal shards, so GPU 0 stands for all of them.
+// SN40L. The workload graph is the same; each of the tp GPUs runs it kernel by kernel
+// (dataflow/gpu_mapper.hpp) with a launch overhead per kernel, and the all-reduces go through the
+// NVLink fabric (interconnect/nvlink.hpp). GPU 0 is reported.
 #pragma once
 #include "sim/gpu_config.hpp"
 #include "sim/run.hpp"

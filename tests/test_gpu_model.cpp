@@ -96,7 +96,11 @@ TEST_CASE("bad GPU machine values name the file and the JSON path", "[gpu][confi
 
 TEST_CASE("ring all-reduce closed form: 2(n-1) steps of bytes/n", "[gpu]") {
   NvlinkParams p{300.0, 1000.0, 5000.0};
-  CHECK(allreduce_ns(p, 8192, 1) == 0.0);
-  CHECK(allreduce_ns(p, 8192, 2) == Approx(5000.0 + 2 * (1000.0 + 4096 / 300.0)));
-  CHECK(allreduce_ns(p, 8ull << 20, 8) == Approx(5000.0 + 14 * (1000.0 + (1ull << 20) / 300.0)));
+  CHECK(allreduce_steps_ns(p, 8192, 1) == 0.0);
+  CHECK(allreduce_steps_ns(p, 8192, 2) == Approx(2 * (1000.0 + 4096 / 300.0)));
+  CHECK(allreduce_steps_ns(p, 8ull << 20, 8) == Approx(14 * (1000.0 + (1ull << 20) / 300.0)));
+  FabricParams f = nvlink_fabric(p, 8);
+  CHECK(f.topology == "full_mesh");
+  CHECK(f.algorithm == "ring");
+  CHECK(f.link.bandwidth_gbps == 300.0);
 }

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "dataflow/gpu_mapper.hpp"
-#include "interconnect/nvlink_allreduce.hpp"
+#include "interconnect/nvlink.hpp"
 #include "memory/host_dma.hpp"
 #include "sim/executor.hpp"
 #include "sim/gpu_config.hpp"
@@ -15,6 +15,16 @@ using namespace rdusim;
 namespace {
 GpuMachineConfig dgx(const std::string& name) {
   return parse_gpu_machine(JsonReader::load_file(resolve_config(name, "configs/machines")));
+}
+OpNode op(const std::string& name, OpKind kind, double flops, uint64_t out_bytes, bool output, const std::string& group) {
+  OpNode n;
+  n.name = name;
+  n.kind = kind;
+  n.flops = flops;
+  n.out_bytes = out_bytes;
+  n.graph_output = output;
+  n.kernel_group = group;
+  return n;
 }
 Scenario decode(const std::string& machine, const std::string& model, uint32_t tp, uint32_t batch, uint32_t context) {
   Scenario s;
@@ -62,11 +72,10 @@ TEST_CASE("launch overhead dominates a graph of many small kernels", "[gpu][sc]"
   const int kOps = 200;
   Graph many, one;
   for (Graph* g : {&many, &one}) {
-    OpId prev = add_op(*g, OpNode{"x", OpKind::kInput, 1, 0, 0, 0, 0, 8192, false, ""});
+    OpId prev = add_op(*g, op("x", OpKind::kInput, 0, 8192, false, ""));
     for (int i = 0; i < kOps; ++i) {
       std::string group = g == &many ? "k" + std::to_string(i) : "fused";
-      prev = add_op(*g, OpNode{"op" + std::to_string(i), OpKind::kElementwise, 1, 4096, 0, 0, 0, 8192, i == kOps - 1, group},
-                    {prev});
+      prev = add_op(*g, op("op" + std::to_string(i), OpKind::kElementwise, 4096, 8192, i == kOps - 1, group), {prev});
     }
   }
   GpuMapContext c{mc.gpu, mc.gemm, mc.replay, mc.units_per_sm, 2, 1};
@@ -136,13 +145,37 @@ TEST_CASE("per-gpu loading: one GPU at the measured DMA rate, eight contend at t
   CHECK(bytes / t8 == Approx(4 * a.pcie.dma_gbps()).epsilon(0.02));
 }
 
-TEST_CASE("the NVLink port simulates the ring all-reduce closed form", "[gpu][sc]") {
+TEST_CASE("an all-reduce on the NVLink fabric takes the ring closed form", "[gpu][sc]") {
   GpuMachineConfig a = dgx("dgx-a100");
   RunContext ctx;
-  NvlinkAllReduce nv("gpu0_nvlink", a.nvlink, ctx);
-  double t = 0;
-  Executor exec("run", [&] { t = nv.all_reduce(16 << 20, 8); });
+  Fabric nv("nvlink", nvlink_fabric(a.nvlink, 8), ctx);
+  const uint64_t bytes = 16ull << 20;
+  std::vector<double> t(8, 0.0);
+  Executor exec("run", [&] {
+    uint32_t left = 7;
+    sc_core::sc_event done;
+    for (uint32_t r = 1; r < 8; ++r) {
+      sc_core::sc_spawn([&, r] {
+        nv.collective(CollectiveKind::kAllReduce, r, 8, bytes, 1);
+        t[r] = now_ns();
+        if (--left == 0) done.notify();
+      });
+    }
+    nv.collective(CollectiveKind::kAllReduce, 0, 8, bytes, 1);
+    t[0] = now_ns();
+    if (left > 0) sc_core::wait(done);
+  });
   sc_core::sc_start();
   exec.rethrow();
-  CHECK(t == Approx(allreduce_ns(a.nvlink, 16 << 20, 8)).epsilon(1e-6));
+  for (double x : t) CHECK(x == Approx(allreduce_steps_ns(a.nvlink, bytes, 8)).epsilon(1e-3));
+}
+
+TEST_CASE("Llama-2-7B TP8 decode runs eight GPUs whose all-reduces meet on NVLink", "[gpu][sc]") {
+  RunOutcome o = run_scenario(decode("dgx-a100", "llama2-7b", 8, 1, 100), {});
+  check_hbm_bound(o);
+  // 2 all-reduces per layer, each at least its NCCL base cost plus 14 ring steps.
+  GpuMachineConfig a = dgx("dgx-a100");
+  double ar = o.stats["run"]["allreduce_ns"]["value"].get<double>();
+  CHECK(ar >= 64 * (a.nvlink.collective_base_ns + 14 * a.nvlink.step_latency_ns));
+  CHECK(o.stats["nvlink"].is_object());
 }

@@ -20,3 +20,7 @@ target_link_libraries(test_cli PRIVATE rdusim_run Catch2::Catch2)
 add_dependencies(test_cli rdusim)
 target_compile_definitions(test_cli PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>" RDUSIM_ROOT_DIR="${PROJECT_SOURCE_DIR}")
 catch_discover_tests(test_cli PROPERTIES TIMEOUT 120 ENVIRONMENT "${RDUSIM_TEST_ENV}")
+
+# scripts/sweep.py and scripts/plot.py (Python unittest; runs the rdusim binary through a counting wrapper)
+add_test(NAME sweep_py COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/test_sweep.py)
+set_tests_properties(sweep_py PROPERTIES ENVIRONMENT "RDUSIM_ROOT=${PROJECT_SOURCE_DIR};RDUSIM_BIN=$<TARGET_FILE:rdusim>" TIMEOUT 300)

@@ -1,0 +1,1 @@
+"""The parts of scripts/sweep.py: spec, run (one point, cache, progress), backends, table."""

@@ -1,0 +1,298 @@
+#!/usr/bin/python3
+"""Tests of scripts/sweep.py (and a smoke test of scripts/plot.py): expansion, caching, resume,
+bad points, CSV/JSON tables. End-to-end cases run the real rdusim ($RDUSIM_BIN, else
+<root>/build/rdusim) through a wrapper that logs each execution, so runs can be counted.
+  RDUSIM_ROOT=. RDUSIM_BIN=build/rdusim /usr/bin/python3 tests/test_sweep.py
+"""
+import csv
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+ROOT = os.path.abspath(os.environ.get("RDUSIM_ROOT") or os.path.join(os.path.dirname(__file__), ".."))
+BIN = os.path.abspath(os.environ.get("RDUSIM_BIN") or os.path.join(ROOT, "build", "rdusim"))
+SWEEP = os.path.join(ROOT, "scripts", "sweep.py")
+PLOT = os.path.join(ROOT, "scripts", "plot.py")
+
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from sweeplib import spec as sweep  # noqa: E402  (expansion and resolution, tested without running)
+
+
+def points(vary):
+    return sweep.expand(vary)[0]
+
+
+class Expansion(unittest.TestCase):
+    def test_list(self):
+        self.assertEqual(points({"param": "batch", "values": [1, 2, 4]}), [{"batch": 1}, {"batch": 2}, {"batch": 4}])
+
+    def test_range_includes_stop_and_keeps_ints(self):
+        got = [p["context"] for p in points({"param": "context", "range": {"start": 512, "stop": 2048, "step": 512}})]
+        self.assertEqual(got, [512, 1024, 1536, 2048])
+        self.assertTrue(all(isinstance(v, int) for v in got))
+
+    def test_float_range_has_no_noise(self):
+        got = [p["machine/x"] for p in points({"param": "machine/x", "range": {"start": 0.1, "stop": 0.5, "step": 0.1}})]
+        self.assertEqual(got, [0.1, 0.2, 0.3, 0.4, 0.5])
+
+    def test_descending_range_linspace_geom(self):
+        self.assertEqual([p["batch"] for p in points({"param": "batch", "range": {"start": 8, "stop": 2, "step": -3}})],
+                         [8, 5, 2])
+        self.assertEqual([p["model/x"] for p in points({"param": "model/x", "linspace": {"start": 0, "stop": 1, "num": 5}})],
+                         [0.0, 0.25, 0.5, 0.75, 1.0])
+        self.assertEqual([p["chunks"] for p in points({"param": "chunks", "geom": {"start": 8, "stop": 128, "factor": 2}})],
+                         [8, 16, 32, 64, 128])
+
+    def test_product_first_factor_varies_slowest(self):
+        got = points({"product": [{"param": "batch", "values": [1, 2]}, {"param": "context", "values": [10, 20, 30]}]})
+        self.assertEqual(len(got), 6)
+        self.assertEqual(got[0], {"batch": 1, "context": 10})
+        self.assertEqual(got[1], {"batch": 1, "context": 20})
+        self.assertEqual(got[-1], {"batch": 2, "context": 30})
+        self.assertEqual(points([{"param": "batch", "values": [1, 2]}, {"param": "seq", "values": [3]}]),
+                         [{"batch": 1, "seq": 3}, {"batch": 2, "seq": 3}])   # a bare list is a product
+
+    def test_zip_and_nesting(self):
+        z = {"zip": [{"param": "model/hidden", "values": [2048, 4096]}, {"param": "model/ffn", "values": [5504, 11008]}]}
+        self.assertEqual(points(z), [{"model/hidden": 2048, "model/ffn": 5504}, {"model/hidden": 4096, "model/ffn": 11008}])
+        nested = points({"product": [z, {"param": "batch", "values": [1, 8]}]})
+        self.assertEqual(len(nested), 4)
+        self.assertEqual(nested[3], {"model/hidden": 4096, "model/ffn": 11008, "batch": 8})
+
+    def test_concat_and_points(self):
+        got = points({"concat": [{"param": "batch", "values": [1]}, {"points": [{"batch": 2, "context": 64}]}]})
+        self.assertEqual(got, [{"batch": 1}, {"batch": 2, "context": 64}])
+
+    def test_column_names(self):
+        _, names = sweep.expand({"param": "machine/socket/hbm/bandwidth_gbps", "name": "hbm_gbps", "values": [1]})
+        self.assertEqual(names, {"machine/socket/hbm/bandwidth_gbps": "hbm_gbps"})
+
+    def test_errors_name_the_path(self):
+        cases = [
+            ({"zip": [{"param": "batch", "values": [1, 2]}, {"param": "seq", "values": [1]}]}, "/vary/zip", "unequal"),
+            ({"product": [{"param": "batch", "values": [1]}, {"param": "batch", "values": [2]}]}, "/vary/product/1",
+             "also varied"),
+            ({"param": "batch", "values": []}, "/vary/values", "non-empty"),
+            ({"param": "batch", "range": {"start": 1, "stop": 4}}, "/vary/range/step", "required"),
+            ({"param": "batch", "range": {"start": 1, "stop": 4, "step": -1}}, "/vary/range/step", "non-zero"),
+            ({"param": "socket/hbm", "values": [1]}, "/vary/param", "machine/ or model/"),
+            ({"param": "batch", "valuez": [1]}, "/vary/valuez", "unknown key"),
+        ]
+        for vary, where, what in cases:
+            with self.assertRaises(sweep.SpecError) as cm:
+                sweep.expand(vary, "s.json:/vary")
+            self.assertIn("s.json:" + where, str(cm.exception))
+            self.assertIn(what, str(cm.exception))
+
+    def test_unknown_spec_key(self):
+        with self.assertRaises(sweep.SpecError) as cm:
+            sweep.check_spec({"vary": {"param": "batch", "values": [1]}, "metric": []}, "s.json")
+        self.assertIn("s.json:/metric: unknown key", str(cm.exception))
+
+
+class Resolution(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="sweep-res-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def test_every_parameter_goes_through_set_and_configs_are_hashed(self):
+        machine = os.path.join(self.tmp, "m.json")
+        with open(machine, "w") as f:
+            f.write('{"a": 1}')
+        spec = sweep.check_spec({"base": {"machine": machine, "phase": "decode"},
+                                 "vary": {"param": "machine/socket/hbm/bandwidth_gbps", "values": [900]}})
+        job = sweep.resolve(spec, spec["_points"][0], ROOT, "bin0", {})
+        self.assertEqual(job["args"], ["run", "--set", "machine=" + json.dumps(machine),
+                                       "--set", "machine/socket/hbm/bandwidth_gbps=900", "--set", 'phase="decode"'])
+        with open(machine, "w") as f:
+            f.write('{"a": 2}')
+        job2 = sweep.resolve(spec, spec["_points"][0], ROOT, "bin0", {})
+        self.assertEqual(job["args"], job2["args"])
+        self.assertNotEqual(job["key"], job2["key"])   # same command, edited config: a new key
+        self.assertNotEqual(job2["key"], sweep.resolve(spec, spec["_points"][0], ROOT, "bin1", {})["key"])
+
+    def test_names_resolve_like_rdusim(self):
+        self.assertEqual(sweep._resolve_config("sn40l", "configs/machines", ROOT),
+                         os.path.join(ROOT, "configs/machines/sn40l.json"))
+        self.assertEqual(sweep._resolve_config("/x/y.json", "configs/machines", ROOT), "/x/y.json")
+
+
+@unittest.skipUnless(os.path.isfile(BIN), f"no rdusim binary at {BIN}")
+class EndToEnd(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="sweep-e2e-")
+        self.log = os.path.join(self.tmp, "runs.log")
+        self.wrapper = os.path.join(self.tmp, "rdusim")
+        with open(self.wrapper, "w") as f:   # counts executions, then runs the real binary
+            f.write(f'#!/bin/sh\necho "$*" >> "{self.log}"\n[ -n "$SWEEP_TEST_DELAY" ] && sleep "$SWEEP_TEST_DELAY"\n'
+                    f'exec "{BIN}" "$@"\n')
+        os.chmod(self.wrapper, 0o755)
+        self.cache = os.path.join(self.tmp, "cache")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def write_spec(self, spec, name="s.json"):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            json.dump(spec, f)
+        return path
+
+    def sweep(self, spec_path, out="out", *extra, env=None):
+        cmd = [sys.executable, SWEEP, spec_path, "--bin", self.wrapper, "--cache", self.cache,
+               "--out", os.path.join(self.tmp, out), "--jobs", "2", "--progress", "lines"] + list(extra)
+        return subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, RDUSIM_ROOT=ROOT, **(env or {})))
+
+    def executions(self):
+        if not os.path.exists(self.log):
+            return 0
+        with open(self.log) as f:
+            return len(f.read().splitlines())
+
+    def cached_results(self):
+        return sum(len([n for n in os.listdir(os.path.join(self.cache, d)) if n.endswith(".json")])
+                   for d in os.listdir(self.cache) if len(d) == 2)
+
+    def read_text(self, out, name):
+        with open(os.path.join(self.tmp, out, name)) as f:
+            return f.read()
+
+    def read_csv(self, out="out"):
+        with open(os.path.join(self.tmp, out, "results.csv")) as f:
+            return list(csv.DictReader(f))
+
+    SMALL = {"name": "small", "base": {"phase": "decode", "context": 256, "chunks": 8},
+             "vary": {"product": [{"param": "machine/socket/hbm/bandwidth_gbps", "name": "hbm_gbps",
+                                   "values": [900, 1800]},
+                                  {"param": "batch", "values": [1, 2, 0]}]},
+             "metrics": ["run/total_ns", "run/model_events", "rdu0/hbm/utilization"]}
+
+    def test_tables_cache_and_bad_point(self):
+        spec = self.write_spec(self.SMALL)
+        r = self.sweep(spec)
+        self.assertEqual(r.returncode, 1, r.stderr)   # the batch 0 points fail, the rest finish
+        self.assertEqual(self.executions(), 6)
+        self.assertIn("computed 6, cached 0, failed 2", r.stderr)
+        self.assertIn("batch: must be at least 1", r.stderr)
+        rows = self.read_csv()
+        self.assertEqual([row["point"] for row in rows], [str(i) for i in range(6)])
+        self.assertEqual(list(rows[0]), ["point", "hbm_gbps", "batch", "status", "error", "run.total_ns",
+                                         "run.model_events", "rdu0.hbm.utilization", "key"])
+        self.assertEqual([row["status"] for row in rows], ["ok", "ok", "error"] * 2)
+        self.assertIn("<command line>:/batch: must be at least 1", rows[2]["error"])
+        self.assertEqual(rows[2]["run.total_ns"], "")
+        # the table holds what rdusim wrote: rerun point 0 by hand and compare
+        subprocess.run([BIN, "run", "--phase", "decode", "--context", "256", "--chunks", "8", "--batch", "1",
+                        "--set", "machine/socket/hbm/bandwidth_gbps=900", "--quiet", "--out",
+                        os.path.join(self.tmp, "by_hand")], check=True, env=dict(os.environ, RDUSIM_ROOT=ROOT))
+        with open(os.path.join(self.tmp, "by_hand", "stats.json")) as f:
+            stats = json.load(f)
+        self.assertEqual(float(rows[0]["run.total_ns"]), stats["run"]["total_ns"]["value"])
+        self.assertLess(float(rows[3]["run.total_ns"]), float(rows[0]["run.total_ns"]))   # more HBM bandwidth
+        # JSON table: same columns and values
+        with open(os.path.join(self.tmp, "out", "results.json")) as f:
+            doc = json.load(f)
+        self.assertEqual(doc["columns"], list(rows[0]))
+        self.assertEqual(doc["rows"][0]["run.total_ns"], stats["run"]["total_ns"]["value"])
+        self.assertEqual(doc["rows"][4]["batch"], 2)
+        before = {n: self.read_text("out", n) for n in ("results.csv", "results.json")}
+        # second run: nothing computed (errors are cached too), identical tables
+        r2 = self.sweep(spec)
+        self.assertEqual(r2.returncode, 1)
+        self.assertEqual(self.executions(), 6)
+        self.assertIn("computed 0, cached 6, failed 2", r2.stderr)
+        for n, text in before.items():
+            self.assertEqual(self.read_text("out", n), text)
+        # a new value computes only the new points
+        grown = json.loads(json.dumps(self.SMALL))
+        grown["vary"]["product"][0]["values"].append(3600)
+        r3 = self.sweep(self.write_spec(grown, "grown.json"))
+        self.assertIn("computed 3, cached 6", r3.stderr)
+        self.assertEqual(self.executions(), 9)
+
+    def test_editing_a_config_invalidates(self):
+        machine = os.path.join(self.tmp, "machine.json")
+        shutil.copy(os.path.join(ROOT, "configs", "machines", "sn40l.json"), machine)
+        spec = self.write_spec({"base": {"machine": machine, "context": 256, "chunks": 8},
+                                "vary": {"param": "batch", "values": [1, 2]}, "metrics": ["run/total_ns"]})
+        self.assertEqual(self.sweep(spec).returncode, 0)
+        self.assertEqual(self.sweep(spec).returncode, 0)
+        self.assertEqual(self.executions(), 2)
+        with open(machine) as f:
+            doc = json.load(f)
+        doc["socket"]["hbm"]["latency_ns"] = 500
+        with open(machine, "w") as f:
+            json.dump(doc, f)
+        r = self.sweep(spec)
+        self.assertIn("computed 2, cached 0", r.stderr)
+        self.assertEqual(self.executions(), 4)
+
+    def test_interrupted_sweep_resumes(self):
+        spec = self.write_spec({"name": "resume", "base": {"context": 128, "chunks": 8},
+                                "vary": {"param": "batch", "range": {"start": 1, "stop": 10, "step": 1}},
+                                "metrics": ["run/total_ns"]})
+        cmd = [sys.executable, SWEEP, spec, "--bin", self.wrapper, "--cache", self.cache, "--jobs", "1",
+               "--out", os.path.join(self.tmp, "out"), "--progress", "none"]
+        env = dict(os.environ, RDUSIM_ROOT=ROOT, SWEEP_TEST_DELAY="0.3")
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        deadline = time.monotonic() + 60
+        while self.executions() < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 130, err)
+        self.assertIn("interrupted", err)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "out", "results.csv")))
+        done = self.cached_results()
+        self.assertGreaterEqual(done, 2)
+        self.assertLess(done, 10)
+        started = self.executions()
+        r = self.sweep(spec)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(f"computed {10 - done}, cached {done}", r.stderr)
+        self.assertEqual(self.executions(), started + 10 - done)
+        self.assertEqual([row["batch"] for row in self.read_csv()], [str(b) for b in range(1, 11)])
+
+    def test_record_wall_and_star_metrics(self):
+        spec = self.write_spec({"base": {"context": 128}, "vary": {"param": "chunks", "values": [4, 8]},
+                                "metrics": ["run/*"], "record_wall": True})
+        self.assertEqual(self.sweep(spec).returncode, 0)
+        rows = self.read_csv()
+        self.assertIn("run.total_ns", rows[0])
+        self.assertIn("run.model_events", rows[0])
+        self.assertGreater(float(rows[0]["wall_s"]), 0)
+        self.assertLess(int(float(rows[0]["run.model_events"])), int(float(rows[1]["run.model_events"])))
+
+    def test_bad_spec_exits_2(self):
+        spec = self.write_spec({"vary": {"param": "batch", "values": [1]}, "bogus": 1})
+        r = self.sweep(spec)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("/bogus: unknown key", r.stderr)
+        self.assertEqual(self.executions(), 0)
+
+    @unittest.skipUnless(importlib.util.find_spec("matplotlib"), "python3-matplotlib not installed")
+    def test_plot_line_and_heatmap(self):
+        spec = self.write_spec(self.SMALL)
+        self.sweep(spec)
+        table = os.path.join(self.tmp, "out", "results.csv")
+        for extra in (["--kind", "line", "--x", "hbm_gbps", "--series", "batch"],
+                      ["--kind", "heatmap", "--x", "hbm_gbps", "--y", "batch"]):
+            prefix = os.path.join(self.tmp, "plot_" + extra[1])
+            r = subprocess.run([sys.executable, PLOT, table, "--metric", "run.total_ns", "--out", prefix] + extra,
+                               capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            for ext in (".png", ".svg"):
+                self.assertGreater(os.path.getsize(prefix + ext), 1000)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
