@@ -65,6 +65,37 @@ uint64_t attention_rows(const ModelConfig& m, const StepShape& s) {
   return s.phase == Phase::kDecode ? uint64_t(s.seq) * group : s.seq;
 }
 
+// Sums GPU 0's kernels into the outcome (repeated layers counted `repeat` times); returns the
+// time spent in all-reduces, NCCL's fixed cost included.
+double account_jobs(const std::vector<GpuJob>& jobs, const std::vector<std::vector<SectionResult>>& results,
+                    const GpuMachineConfig& mc, RunOutcome& out) {
+  double allreduce_ns = 0.0;
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    const GpuJob& job = jobs[j];
+    double exec_ns = 0.0, job_launch = 0.0;
+    for (size_t k = 0; k < job.kernels.size(); ++k) {
+      const SectionResult& r = results[j][k];
+      const SectionPlan& p = job.kernels[k].plan;
+      exec_ns += r.exec_ns();
+      job_launch += r.launch_ns();
+      if (job.kernels[k].collective) allreduce_ns += (r.exec_ns() + mc.nvlink.collective_base_ns) * job.repeat;
+      SectionRecord rec{r, gpu_roofline(p, mc), p.flops, p.hbm_bytes, p.pcus_used, job.name};
+      out.sections.push_back(rec);
+      out.flops += p.flops * job.repeat;
+      out.hbm_bytes += double(p.hbm_bytes) * job.repeat;
+      out.roofline_ns += rec.roofline_ns * job.repeat;
+    }
+    out.launch_ns += job_launch * job.repeat;  // every kernel pays its launch, repeated or not
+    out.total_ns += (exec_ns + job_launch) * job.repeat;
+    out.kernel_calls += job.kernels.size() * job.repeat;
+    if (job.repeat > 1) {
+      out.notes.push_back(fmt::format("{}: 1 layer simulated in detail, timing reused for {} identical layers", job.name,
+                                      job.repeat));
+    }
+  }
+  return allreduce_ns;
+}
+
 }  // namespace
 
 RunOutcome run_gpu_scenario(const Scenario& sc, const RunOptions& opt, const JsonReader& machine) {
@@ -133,30 +164,7 @@ RunOutcome run_gpu_scenario(const Scenario& sc, const RunOptions& opt, const Jso
   out.hbm_peak_gbps = mc.hbm_peak_gbps;
   out.peak_tflops = mc.gpu.pcu.peak_tflops();
   out.clock_ghz = mc.gpu.pcu.clock_ghz;
-  double allreduce_ns = 0.0;
-  for (size_t j = 0; j < jobs.size(); ++j) {
-    const GpuJob& job = jobs[j];
-    double exec_ns = 0.0, job_launch = 0.0;
-    for (size_t k = 0; k < job.kernels.size(); ++k) {
-      const SectionResult& r = results[j][k];
-      const SectionPlan& p = job.kernels[k].plan;
-      exec_ns += r.exec_ns();
-      job_launch += r.launch_ns();
-      if (job.kernels[k].collective) allreduce_ns += (r.exec_ns() + mc.nvlink.collective_base_ns) * job.repeat;
-      SectionRecord rec{r, gpu_roofline(p, mc), p.flops, p.hbm_bytes, p.pcus_used, job.name};
-      out.sections.push_back(rec);
-      out.flops += p.flops * job.repeat;
-      out.hbm_bytes += double(p.hbm_bytes) * job.repeat;
-      out.roofline_ns += rec.roofline_ns * job.repeat;
-    }
-    out.launch_ns += job_launch * job.repeat;  // every kernel pays its launch, repeated or not
-    out.total_ns += (exec_ns + job_launch) * job.repeat;
-    out.kernel_calls += job.kernels.size() * job.repeat;
-    if (job.repeat > 1) {
-      out.notes.push_back(fmt::format("{}: 1 layer simulated in detail, timing reused for {} identical layers", job.name,
-                                      job.repeat));
-    }
-  }
+  double allreduce_ns = account_jobs(jobs, results, mc, out);
   out.notes.push_back(fmt::format("{} GPU(s) simulated, GPU 0 reported; all-reduces {:.2f} us ({:.1f}% of the time, "
                                   "NCCL fixed cost included) on NVLink",
                                   shape.tp, allreduce_ns / 1e3, 100.0 * allreduce_ns / std::max(out.total_ns, 1e-9)));
@@ -166,8 +174,10 @@ RunOutcome run_gpu_scenario(const Scenario& sc, const RunOptions& opt, const Jso
                           shape.phase == Phase::kDecode ? shape.context : shape.seq, shape.tp, mc.name);
 
   uint64_t dram_requests = 0;
-  for (uint32_t c = 0; c < mc.gpu.hbm.channels; ++c) {
-    dram_requests += static_cast<uint64_t>(ctx.stats.value(fmt::format("gpu0.hbm.ch{}.requests", c)));
+  for (uint32_t r = 0; r < T; ++r) {
+    for (uint32_t c = 0; c < mc.gpu.hbm.channels; ++c) {
+      dram_requests += static_cast<uint64_t>(ctx.stats.value(fmt::format("gpu{}.hbm.ch{}.requests", r, c)));
+    }
   }
   out.events = dram_requests;
   for (const auto& rep : replayers) out.events += rep->chunk_events();
