@@ -6,12 +6,12 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 
 #include "dataflow/mapper.hpp"
 #include "sim/executor.hpp"
+#include "sim/run_gpu.hpp"
 #include "workloads/router.hpp"
-
-#include <optional>
 #include "sim/socket.hpp"
 #include "interconnect/fabric.hpp"
 
@@ -80,7 +80,9 @@ double roofline(const SectionPlan& p, const SocketParams& sp) {
 RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
   auto wall0 = std::chrono::steady_clock::now();
   std::string machine_path = resolve_config(sc.machine, "configs/machines");
-  MachineConfig mc = parse_machine(load_with_overrides(machine_path, sc.machine_overrides));
+  JsonReader machine_doc = load_with_overrides(machine_path, sc.machine_overrides);
+  if (machine_kind(machine_doc) == "gpu") return run_gpu_scenario(sc, opt, machine_doc);  // DGX machines
+  MachineConfig mc = parse_machine(machine_doc);
   std::string model_path = resolve_config(sc.model, "workloads/models");
   std::optional<Composition> composition;
   ModelConfig model;
