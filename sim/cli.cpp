@@ -32,6 +32,8 @@ const char* kUsage =
     "  reproduce [--out DIR] [--jobs N] [--no-plots]   every experiment; writes out/validation.json and\n"
     "                   docs/validation.md, draws out/*.png (the main job)\n"
     "  switch --machine M --bytes N [--tp T] [--mode paper|per-gpu]   time one expert copy into HBM\n"
+    "  serve [--composition C] [--batch N | --poisson RATE --count N | --requests TRACE.json] [--input N]\n"
+    "        [--output N] [--seed S] [--trace FILE]   a CoE served on the RDU node on one timeline\n"
     "  bench            time the simulator on the reference scenarios (events per second)\n";
 
 // "--batch 8" -> overlay["batch"] = 8 (numbers stay numbers so the reader type-checks them).
@@ -106,7 +108,8 @@ int cli_main(int argc, char** argv) {
     if (cmd == "experiment") return cmd_experiment(args);
     if (cmd == "reproduce") return cmd_reproduce(args);
     if (cmd == "switch") return cmd_switch(args);
-    throw SimError("<command line>", cmd, "unknown command (known: bench, experiment, reproduce, run, switch)");
+    if (cmd == "serve") return cmd_serve(args);
+    throw SimError("<command line>", cmd, "unknown command (known: bench, experiment, reproduce, run, serve, switch)");
   } catch (const SimError& e) {
     std::cerr << "rdusim: " << e.one_line() << "\n";
     return 2;

@@ -9,4 +9,5 @@ int cmd_bench(const std::vector<std::string>& args);
 int cmd_experiment(const std::vector<std::string>& args);
 int cmd_reproduce(const std::vector<std::string>& args);
 int cmd_switch(const std::vector<std::string>& args);
+int cmd_serve(const std::vector<std::string>& args);
 }  // namespace rdusim

@@ -30,7 +30,7 @@ CoeStudy load_coe_study(const std::string& path) {
   r.optional("batches", s.batches);
   r.optional("seed", s.seed);
   for (const auto& u : r.array("use_cases")) {
-    UseCase uc;
+    ServingCase uc;
     u.required("name", uc.name);
     u.required("input_tokens", uc.input_tokens);
     u.required("output_tokens", uc.output_tokens);

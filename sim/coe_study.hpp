@@ -11,7 +11,7 @@
 
 namespace rdusim {
 
-struct UseCase {
+struct ServingCase {
   std::string name;
   uint32_t input_tokens = 128;
   uint32_t output_tokens = 20;
@@ -25,7 +25,7 @@ struct CoeStudy {
   std::vector<std::string> dgx_machines;
   uint32_t tp = 8;
   std::vector<uint32_t> batches = {1, 8};
-  std::vector<UseCase> use_cases;
+  std::vector<ServingCase> use_cases;
   uint64_t seed = 1;
 };
 
