@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <map>
+#include <nlohmann/json.hpp>
 
 namespace fs = std::filesystem;
 
@@ -111,7 +113,7 @@ TEST_CASE("two runs give byte-identical stats.json and trace", "[cli]") {
   CHECK(ta == tb);
 }
 
-TEST_CASE("--set overrides a machine key and a typo in its path is a one-line error", "[cli]") {
+TEST_CASE("set: overrides a machine key and a typo in its path is a one-line error", "[cli]") {
   fs::path d = scratch("set");
   Result ok = run("run --set machine/socket/hbm/bandwidth_gbps=3600 --out " + (d / "fast").string());
   REQUIRE(ok.code == 0);
@@ -124,4 +126,22 @@ TEST_CASE("--set overrides a machine key and a typo in its path is a one-line er
   };
   CHECK(total(d / "fast") < total(d / "base"));  // twice the HBM bandwidth: a faster decode
   expect_error("run --set machine/socket/hbm/bandwdth=3", "/socket/hbm/bandwdth: --set: no such key", d / "out");
+}
+
+TEST_CASE("serve: a CoE batch on one timeline is deterministic and a resident expert skips its switch", "[cli]") {
+  fs::path d = scratch("serve");
+  for (const char* n : {"a", "b"}) {
+    Result r = run("serve --composition samba-coe-v0.1 --batch 6 --output 4 --out " + (d / n).string() + " --trace " +
+                   (d / n / "t.json").string());
+    REQUIRE(r.code == 0);
+  }
+  CHECK(slurp(d / "a" / "serve.json") == slurp(d / "b" / "serve.json"));
+  CHECK(slurp(d / "a" / "t.json") == slurp(d / "b" / "t.json"));
+  auto j = nlohmann::json::parse(slurp(d / "a" / "serve.json"));
+  std::map<std::string, int> seen;
+  for (const auto& q : j["requests"]) {
+    // The first use of an expert misses, every later one hits (5 experts fit in HBM at once).
+    CHECK(q["hit"].get<bool>() == (seen[q["expert"].get<std::string>()]++ > 0));
+  }
+  CHECK(j["switches"].get<int>() == static_cast<int>(seen.size()));
 }
