@@ -73,6 +73,27 @@ int longest_other_path(const Graph& g, OpId u, OpId v, const std::set<OpId>& mem
   return from(u);
 }
 
+// Stages are laid out in pipeline order over the PCUs (split evenly over the dies); a stream pays
+// one hop per row of tiles between producer and consumer, plus the die-to-die crossing.
+void place_on_rdn(SectionPlan& plan, const SocketParams& socket) {
+  const RdnParams& rdn = socket.rdn;
+  const double per_die = double(socket.pcu.count) / std::max<uint32_t>(1, rdn.dies);
+  const double row = std::max(1.0, std::sqrt(per_die));
+  std::vector<double> mid;
+  double at = 0.0;
+  for (const auto& st : plan.stages) {
+    double width = std::max<uint32_t>(st.pcus, 1);
+    mid.push_back(std::min(at + width / 2, double(socket.pcu.count) - 0.5));
+    at += width;
+  }
+  auto die = [&](double x) { return static_cast<uint32_t>(x / per_die); };
+  for (auto& b : plan.buffers) {
+    double hops = 1.0 + std::floor(std::abs(mid[b.producer] - mid[b.consumer]) / row);
+    b.crosses_die = die(mid[b.producer]) != die(mid[b.consumer]);
+    b.transport_ns = hops * rdn.hop_ns + (b.crosses_die ? rdn.d2d_latency_ns : 0.0);
+  }
+}
+
 void allocate_pcus(SectionPlan& plan, const std::vector<double>& work, uint32_t available) {
   double total = 0.0;
   uint32_t computing = 0;
@@ -156,7 +177,8 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
         in.buffer = static_cast<int>(plan.buffers.size());
         in.producer_chunks = cp;
         in.dep = dep;
-        plan.buffers.push_back({g[u].name + "->" + op.name, cap, chunk_of(g[e].bytes, cp)});
+        plan.buffers.push_back({g[u].name + "->" + op.name, cap, chunk_of(g[e].bytes, cp), stage_of.at(u),
+                                static_cast<int>(plan.stages.size())});
         st.inputs.push_back(in);
         plan.stages[stage_of.at(u)].outputs.push_back(in.buffer);  // sections are in topological order
       } else {
@@ -182,8 +204,9 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
     work.push_back(compute_weight(op, socket.pcu, st.chunk_rows));
     plan.stages.push_back(std::move(st));
   }
-  uint32_t available = fused ? static_cast<uint32_t>(socket.pcu.count * replay.fused_pcu_fraction) : socket.pcu.count;
-  allocate_pcus(plan, work, std::max<uint32_t>(available, 1));
+  uint32_t available_pcus = fused ? static_cast<uint32_t>(socket.pcu.count * replay.fused_pcu_fraction) : socket.pcu.count;
+  allocate_pcus(plan, work, std::max<uint32_t>(available_pcus, 1));
+  place_on_rdn(plan, socket);
   // Weight streaming prefetches whole weights (and KV cache) into PMUs when they fit in SRAM: the
   // data exists before the step, so the compiler stages it early; otherwise each stage keeps
   // weight_buffer_chunks in flight.

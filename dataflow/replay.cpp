@@ -41,7 +41,42 @@ struct Replayer::SectionRt {
 };
 
 Replayer::Replayer(Socket& socket, RunContext& ctx, const ReplayParams& replay, CollectiveGroup group)
-    : m_socket(socket), m_ctx(ctx), m_replay(replay), m_group(group) {}
+    : m_socket(socket), m_ctx(ctx), m_replay(replay), m_group(group) {
+  sc_core::sc_spawn_options opt;
+  opt.spawn_method();
+  opt.dont_initialize();
+  opt.set_sensitivity(&m_deliver);
+  sc_core::sc_spawn([this] { deliver(); }, (std::string(socket.name()) + "_rdn").c_str(), &opt);
+  ctx.stats.add(socket, "rdn_d2d_bytes", m_d2d_bytes, "bytes", "stream bytes that crossed between the dies");
+}
+
+void Replayer::send_chunk(StreamBuffer& buffer, const BufferPlan& plan) {
+  if (plan.transport_ns <= 0.0 && !plan.crosses_die) {
+    buffer.commit();
+    return;
+  }
+  double now = now_ns(), due = now + plan.transport_ns;
+  const RdnParams& rdn = m_socket.params.rdn;
+  if (plan.crosses_die && rdn.d2d_bandwidth_gbps > 0.0) {
+    // The die-to-die link serialises every crossing stream of this socket.
+    double start = std::max(now, m_d2d_free_ns);
+    m_d2d_free_ns = start + plan.chunk_bytes / rdn.d2d_bandwidth_gbps;
+    due = m_d2d_free_ns + plan.transport_ns;
+  }
+  if (plan.crosses_die) m_d2d_bytes += plan.chunk_bytes;
+  m_in_flight.push({due, m_delivery_seq++, &buffer});
+  m_deliver.notify(ns(std::max(0.0, m_in_flight.top().due_ns - now)));
+}
+
+void Replayer::deliver() {
+  double now = now_ns();
+  while (!m_in_flight.empty() && m_in_flight.top().due_ns <= now + 1e-3) {
+    StreamBuffer* b = m_in_flight.top().buffer;
+    m_in_flight.pop();
+    b->commit();
+  }
+  if (!m_in_flight.empty()) m_deliver.notify(ns(std::max(0.0, m_in_flight.top().due_ns - now)));
+}
 
 Replayer::~Replayer() = default;
 
@@ -125,7 +160,7 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
     for (int o : p.outputs) {
       st.waiting = fmt::format("output {} (full)", sec.buffers[o]->name());
       sec.buffers[o]->reserve();
-      sec.buffers[o]->commit();
+      send_chunk(*sec.buffers[o], sec.plan->buffers[o]);
     }
     // Writes are coalesced (the AGCU gathers small results) into requests of at least one
     // interleave granule, and issued without stalling compute until write credits run out.

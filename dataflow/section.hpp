@@ -65,6 +65,9 @@ struct BufferPlan {
   std::string name;  // "q_proj->rope_q"
   uint32_t capacity_chunks = 2;
   uint64_t chunk_bytes = 0;
+  int producer = -1, consumer = -1;  // stage indices
+  double transport_ns = 0.0;         // RDN hops (+ die-to-die latency) between the two stages
+  bool crosses_die = false;          // also serialised on the die-to-die link
 };
 
 struct SectionPlan {

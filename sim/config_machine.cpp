@@ -157,6 +157,19 @@ MachineConfig parse_machine(const JsonReader& r) {
   m.socket.hbm = parse_dram_tier(s.child("hbm"), "hbm");
   m.socket.ddr = parse_dram_tier(s.child("ddr"), "ddr");
   m.socket.launch = parse_launch(s.child("kernel_launch"));
+  if (s.has("rdn")) {
+    JsonReader d = s.child("rdn");
+    RdnParams& p = m.socket.rdn;
+    d.required("hop_ns", p.hop_ns);
+    d.required("dies", p.dies);
+    d.required("d2d_latency_ns", p.d2d_latency_ns);
+    d.required("d2d_bandwidth_gbps", p.d2d_bandwidth_gbps);
+    require_non_negative(d, "hop_ns", p.hop_ns);
+    d.check(p.dies >= 1, "dies", "must be at least 1");
+    require_non_negative(d, "d2d_latency_ns", p.d2d_latency_ns);
+    require_non_negative(d, "d2d_bandwidth_gbps", p.d2d_bandwidth_gbps);
+    d.reject_unread_keys();
+  }
   if (s.has("dma")) {
     JsonReader d = s.child("dma");
     d.optional("chunk_bytes", m.socket.dma.chunk_bytes);
