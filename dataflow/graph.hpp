@@ -40,6 +40,7 @@ struct OpNode {
   bool graph_output = false;       // its output leaves the graph (written to memory)
   bool state_in_ddr = false;       // the KV cache it reads/appends was spilled to DDR
   std::string kernel_group;        // ops a GPU-style stack would fuse into one kernel (same group)
+  uint32_t eager_kernels = 1;      // kernels PyTorch eager launches for this op (the unfused baseline)
 };
 
 struct TensorEdge {

@@ -224,13 +224,44 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
   return plan;
 }
 
+// PyTorch eager runs some ops as several kernels (an RMSNorm is eight): the first carries the
+// op's inputs, weights and KV traffic; each further kernel reads the previous kernel's output from
+// HBM and writes its own, with an equal share of the FLOPs.
+void append_eager_kernels(std::vector<SectionPlan>& out, SectionPlan plan, const OpNode& op) {
+  const uint32_t k = std::max<uint32_t>(1, op.eager_kernels);
+  plan.stages[0].flops /= k;
+  plan.flops /= k;
+  SectionPlan follow = plan;
+  out.push_back(std::move(plan));
+  StagePlan& st = follow.stages[0];
+  st.inputs.clear();
+  st.loads.clear();
+  st.state_write_bytes = 0;
+  st.collective_bytes = 0;
+  st.write_bytes = op.out_bytes;
+  MemStream in{op.name + ".in.prev", Tier::kHbm, op.out_bytes, st.chunks, std::min<uint32_t>(st.chunks, 4)};
+  if (op.out_bytes > 0) {
+    st.loads.push_back(in);
+    st.inputs.push_back({true, -1, 0, st.chunks, Dep::kProportional});
+  }
+  follow.hbm_bytes = 2 * op.out_bytes;
+  follow.ddr_bytes = 0;
+  follow.collective_bytes = 0;
+  follow.sram_bytes = double(in.buffer_chunks) * op.out_bytes / std::max<uint32_t>(1, st.chunks);
+  std::string base = follow.name;
+  for (uint32_t j = 1; j < k; ++j) {
+    follow.name = follow.kernel = base + "#" + std::to_string(j);
+    out.push_back(follow);
+  }
+}
+
 std::vector<SectionPlan> map_graph(const Graph& g, Fusion fusion, const SocketParams& socket,
                                    const ReplayParams& replay, const std::string& graph_name) {
   std::vector<SectionPlan> out;
   const double sram = socket.pmu.usable_bytes();
   for (const auto& section : cut_sections(g, fusion)) {
     if (fusion == Fusion::kUnfused) {
-      out.push_back(plan_section(g, section, socket, replay, false, graph_name));
+      append_eager_kernels(out, plan_section(g, section, socket, replay, false, graph_name), g[section.front()]);
     } else {
       // Greedy: grow the section op by op while its buffers fit in SRAM.
       std::vector<OpId> current;

@@ -28,6 +28,7 @@ const char* kUsage =
     "      [--scope layer|model] [--chunks N] [--set KEY=VALUE] [--out DIR] [--trace FILE] [--quiet]\n"
     "      --set takes a scenario key (batch=8) or a pointer into the machine or model config\n"
     "      (machine/socket/hbm/bandwidth_gbps=3600, model/hidden=8192)\n"
+    "  experiment FILE [--out DIR] [--jobs N]   run an experiment (configs/experiments/*.json)\n"
     "  bench            time the simulator on the reference scenarios (events per second)\n";
 
 // "--batch 8" -> overlay["batch"] = 8 (numbers stay numbers so the reader type-checks them).
@@ -99,7 +100,8 @@ int cli_main(int argc, char** argv) {
   try {
     if (cmd == "run") return cmd_run(args);
     if (cmd == "bench") return cmd_bench(args);
-    throw SimError("<command line>", cmd, "unknown command (known: run, bench)");
+    if (cmd == "experiment") return cmd_experiment(args);
+    throw SimError("<command line>", cmd, "unknown command (known: bench, experiment, run)");
   } catch (const SimError& e) {
     std::cerr << "rdusim: " << e.one_line() << "\n";
     return 2;

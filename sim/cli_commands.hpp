@@ -6,4 +6,5 @@
 
 namespace rdusim {
 int cmd_bench(const std::vector<std::string>& args);
+int cmd_experiment(const std::vector<std::string>& args);
 }  // namespace rdusim

@@ -30,6 +30,13 @@ Scenario parse_scenario(const JsonReader& r) {
   } else {
     r.fail("phase", "unknown \"" + phase + "\" (known: prefill, decode)");
   }
+  // fused-so / fused-ho name the paper's configurations: fused with software (host) or hardware
+  // (device) orchestration.
+  if (fusion == "fused-so" || fusion == "fused-ho") {
+    r.check(!r.has("orchestration"), "orchestration", "is implied by fusion \"" + fusion + "\"");
+    orch = fusion == "fused-so" ? "host" : "device";
+    fusion = "fused";
+  }
   s.fusion = parse_fusion_name(fusion, r.file(), r.path_of("fusion"));
   if (orch == "host") s.orchestration = Orchestration::kHost;
   else if (orch == "device") s.orchestration = Orchestration::kDevice;

@@ -24,11 +24,18 @@ TEST_CASE("weight-streaming contractions need their whole input; token streams a
   CHECK(dependency(OpKind::kAttnScore, OpKind::kRope, StreamMode::kToken) == Dep::kPrefix);
 }
 
-TEST_CASE("unfused mapping makes one section per op, each on all PCUs", "[mapper]") {
+TEST_CASE("unfused mapping makes one section per PyTorch-eager kernel, each on all PCUs", "[mapper]") {
   MachineConfig m = machine();
   Graph g = build_decoder_layer(llama(), decode());
   auto plans = map_graph(g, Fusion::kUnfused, m.socket, m.replay, "layer");
-  CHECK(plans.size() == totals(g).ops);
+  size_t eager = 0;
+  double flops = 0;
+  for (auto v : boost::make_iterator_range(boost::vertices(g)))
+    if (g[v].kind != OpKind::kInput) eager += g[v].eager_kernels;
+  for (const auto& p : plans) flops += p.flops;
+  CHECK(plans.size() == eager);
+  CHECK(plans.size() > totals(g).ops);
+  CHECK(flops == Approx(totals(g).flops));  // splitting an op into kernels keeps its FLOPs
   for (const auto& p : plans) {
     REQUIRE(p.stages.size() == 1);
     CHECK(p.stages[0].pcus <= m.socket.pcu.count);

@@ -5,7 +5,7 @@ set(RDUSIM_TEST_ENV "RDUSIM_ROOT=${PROJECT_SOURCE_DIR}")
 
 add_executable(test_unit tests/catch_main.cpp tests/test_dram_timing.cpp tests/test_json_reader.cpp
                          tests/test_model_config.cpp tests/test_pcu_timing.cpp tests/test_mapper.cpp
-                         tests/test_machine_config.cpp tests/test_gpu_model.cpp)
+                         tests/test_machine_config.cpp tests/test_coe_units.cpp tests/test_gpu_model.cpp)
 target_link_libraries(test_unit PRIVATE rdusim_run Catch2::Catch2)
 catch_discover_tests(test_unit PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")
 

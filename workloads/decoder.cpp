@@ -4,6 +4,12 @@
 //     -> norm -> gate,up -> act*mul -> down -> (all-reduce) -> +residual
 // with the variants of models.json: parallel attention (falcon), GELU MLP, ALiBi (bloom), biases,
 // GQA/MQA, sliding windows and mixture-of-experts FFNs.
+// eager_kernels records how many kernels PyTorch eager (Hugging Face modelling code) launches per
+// op, which the unfused baseline replays one by one:
+//   RMSNorm: to(fp32), pow, mean, add eps, rsqrt, mul, to(bf16), mul weight = 8
+//   LayerNorm: native layer_norm = 1          RoPE: mul cos, neg, cat (rotate_half), mul sin, add = 5
+//   scores: matmul = 1; softmax: scale, mask/ALiBi add, softmax(fp32), to(bf16) = 4
+//   P V: matmul, transpose + reshape copy = 2  SiLU x mul: silu, mul = 2; GELU: 1; residual add: 1
 #include "workloads/decoder.hpp"
 
 #include <algorithm>
@@ -47,7 +53,9 @@ struct Builder {
   }
   OpId norm(const std::string& name, OpId in, const std::string& group) {
     bool ln = m.norm_type == NormType::kLayerNormWithBias;
-    return simd(name, OpKind::kNorm, {in}, m.hidden, ln ? 8.0 : 5.0, group, ln ? 2 * m.hidden : m.hidden);
+    OpId v = simd(name, OpKind::kNorm, {in}, m.hidden, ln ? 8.0 : 5.0, group, ln ? 2 * m.hidden : m.hidden);
+    g[v].eager_kernels = ln ? 1 : 8;
+    return v;
   }
   OpId allreduce(const std::string& name, OpId in, const std::string& group) {
     if (s.tp <= 1) return in;
@@ -99,6 +107,7 @@ Graph build_decoder_layer(const ModelConfig& m, const StepShape& s, uint32_t lay
   if (m.position == PositionType::kRope) {
     q = b.simd("rope_q", OpKind::kRope, {q}, d.q_dim, 6.0, "rope");
     k = b.simd("rope_k", OpKind::kRope, {k}, d.kv_dim, 6.0, "rope");
+    b.g[q].eager_kernels = b.g[k].eager_kernels = 5;
   }
   b.g[k].state_write_bytes = b.M * kv_token_bytes;  // K appended to the cache
   b.g[v].state_write_bytes = b.M * kv_token_bytes;  // V appended to the cache
@@ -128,11 +137,13 @@ Graph build_decoder_layer(const ModelConfig& m, const StepShape& s, uint32_t lay
   sm.flops = softmax_flops * score_elems;
   sm.out_bytes = qk.out_bytes;
   sm.kernel_group = "attention";
+  sm.eager_kernels = 4;
   OpId p = add_op(b.g, sm, {sc});
   OpNode av = b.node("attn_av", OpKind::kAttnValue, d.q_dim);
   av.flops = 2.0 * score_elems * hd;
   av.state_read_bytes = s.batch * cache_tokens * kv_token_bytes;
   av.kernel_group = "attention";
+  av.eager_kernels = 2;
   OpId a = add_op(b.g, av, {p, v});
   OpId o = b.gemm("o_proj", a, d.q_dim, h, m.bias, "o_proj");
   o = b.allreduce("attn_allreduce", o, "attn_allreduce");
@@ -158,6 +169,7 @@ Graph build_decoder_layer(const ModelConfig& m, const StepShape& s, uint32_t lay
     OpId up = b.gemm("up_proj", mlp_x, h, d.ffn, m.bias, "gate_up", touched, m.experts_per_token);
     f = b.simd("act_mul", OpKind::kElementwise, {gate, up}, d.ffn, m.ffn_type == FfnType::kSwiglu ? 5.0 : 9.0,
                "act_mul");
+    b.g[f].eager_kernels = 2;
   }
   OpId down = b.gemm("down_proj", f, d.ffn, h, m.bias, "down", touched, m.experts_per_token);
   down = b.allreduce("mlp_allreduce", down, "mlp_allreduce");
