@@ -24,3 +24,9 @@ catch_discover_tests(test_cli PROPERTIES TIMEOUT 120 ENVIRONMENT "${RDUSIM_TEST_
 # scripts/sweep.py and scripts/plot.py (Python unittest; runs the rdusim binary through a counting wrapper)
 add_test(NAME sweep_py COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/test_sweep.py)
 set_tests_properties(sweep_py PROPERTIES ENVIRONMENT "RDUSIM_ROOT=${PROJECT_SOURCE_DIR};RDUSIM_BIN=$<TARGET_FILE:rdusim>" TIMEOUT 300)
+
+add_executable(test_gpu_cli tests/catch_main.cpp tests/test_gpu_cli.cpp)
+target_link_libraries(test_gpu_cli PRIVATE rdusim_run Catch2::Catch2)
+add_dependencies(test_gpu_cli rdusim rdusim-h2d)
+target_compile_definitions(test_gpu_cli PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>" RDUSIM_H2D_BIN="$<TARGET_FILE:rdusim-h2d>")
+catch_discover_tests(test_gpu_cli PROPERTIES TIMEOUT 120 ENVIRONMENT "${RDUSIM_TEST_ENV}")
