@@ -29,6 +29,9 @@ const char* kUsage =
     "      --set takes a scenario key (batch=8) or a pointer into the machine or model config\n"
     "      (machine/socket/hbm/bandwidth_gbps=3600, model/hidden=8192)\n"
     "  experiment FILE [--out DIR] [--jobs N]   run an experiment (configs/experiments/*.json)\n"
+    "  reproduce [--out DIR] [--jobs N] [--no-plots]   every experiment; writes out/validation.json and\n"
+    "                   docs/validation.md, draws out/*.png (the main job)\n"
+    "  switch --machine M --bytes N [--tp T] [--mode paper|per-gpu]   time one expert copy into HBM\n"
     "  bench            time the simulator on the reference scenarios (events per second)\n";
 
 // "--batch 8" -> overlay["batch"] = 8 (numbers stay numbers so the reader type-checks them).
@@ -46,7 +49,7 @@ int cmd_run(const std::vector<std::string>& args) {
   RunOptions opt;
   opt.out_dir = "out";
   static const std::vector<std::string> keys = {"machine", "model", "phase", "batch", "seq", "context", "tp",
-                                                "fusion", "orchestration", "scope", "chunks", "dtype_bytes"};
+                                                "fusion", "orchestration", "scope", "chunks", "dtype_bytes", "composition"};
   nlohmann::json overlay = nlohmann::json::object();
   Overrides machine_set, model_set;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -101,7 +104,9 @@ int cli_main(int argc, char** argv) {
     if (cmd == "run") return cmd_run(args);
     if (cmd == "bench") return cmd_bench(args);
     if (cmd == "experiment") return cmd_experiment(args);
-    throw SimError("<command line>", cmd, "unknown command (known: bench, experiment, run)");
+    if (cmd == "reproduce") return cmd_reproduce(args);
+    if (cmd == "switch") return cmd_switch(args);
+    throw SimError("<command line>", cmd, "unknown command (known: bench, experiment, reproduce, run, switch)");
   } catch (const SimError& e) {
     std::cerr << "rdusim: " << e.one_line() << "\n";
     return 2;

@@ -66,9 +66,11 @@ LaunchParams parse_launch(const JsonReader& r) {
 DramTierParams parse_dram_tier(const JsonReader& r, const std::string& name) {
   DramTierParams p;
   p.name = name;
-  double capacity_gb = 0.0, bandwidth_gbps = 0.0;
+  double capacity_gb = 0.0, bandwidth_gbps = 0.0, sustained = 1.0;
   r.required("capacity_gb", capacity_gb);
   r.required("bandwidth_gbps", bandwidth_gbps);
+  r.optional("sustained_fraction", sustained);
+  r.check(sustained > 0 && sustained <= 1, "sustained_fraction", "must be in (0, 1]");
   r.required("channels", p.channels);
   r.required("latency_ns", p.channel.latency_ns);
   r.optional("interleave_bytes", p.interleave_bytes);
@@ -87,7 +89,8 @@ DramTierParams parse_dram_tier(const JsonReader& r, const std::string& name) {
   r.check(p.interleave_bytes > 0, "interleave_bytes", "must be positive");
   r.check(p.channel.queue_depth >= 1, "queue_depth", "must be at least 1");
   p.capacity_bytes = capacity_gb * 1e9;
-  p.channel.bandwidth_gbps = bandwidth_gbps / p.channels;
+  // Channels serve at the sustained share of the datasheet peak (refresh, bank conflicts, turnarounds).
+  p.channel.bandwidth_gbps = bandwidth_gbps * sustained / p.channels;
   r.reject_unread_keys();
   return p;
 }
@@ -154,6 +157,14 @@ MachineConfig parse_machine(const JsonReader& r) {
   m.socket.hbm = parse_dram_tier(s.child("hbm"), "hbm");
   m.socket.ddr = parse_dram_tier(s.child("ddr"), "ddr");
   m.socket.launch = parse_launch(s.child("kernel_launch"));
+  if (s.has("dma")) {
+    JsonReader d = s.child("dma");
+    d.optional("chunk_bytes", m.socket.dma.chunk_bytes);
+    d.optional("outstanding", m.socket.dma.outstanding);
+    d.check(m.socket.dma.chunk_bytes >= 1, "chunk_bytes", "must be positive");
+    d.check(m.socket.dma.outstanding >= 1, "outstanding", "must be at least 1");
+    d.reject_unread_keys();
+  }
   s.reject_unread_keys();
   if (r.has("replay")) m.replay = parse_replay(r.child("replay"));
   if (r.has("interconnect")) {

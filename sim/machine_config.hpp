@@ -6,6 +6,7 @@
 
 #include "dataflow/pcu_timing.hpp"
 #include "interconnect/fabric.hpp"
+#include "memory/dma.hpp"
 #include "memory/dram_tier.hpp"
 #include "memory/pmu.hpp"
 
@@ -38,6 +39,7 @@ struct SocketParams {
   DramTierParams hbm;
   DramTierParams ddr;
   LaunchParams launch;
+  DmaParams dma;
 };
 
 struct MachineConfig {

@@ -6,10 +6,12 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 
 #include "dataflow/mapper.hpp"
 #include "sim/executor.hpp"
 #include "sim/run_gpu.hpp"
+#include "workloads/router.hpp"
 #include "sim/socket.hpp"
 #include "interconnect/fabric.hpp"
 
@@ -82,7 +84,15 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
   if (machine_kind(machine_doc) == "gpu") return run_gpu_scenario(sc, opt, machine_doc);  // DGX machines
   MachineConfig mc = parse_machine(machine_doc);
   std::string model_path = resolve_config(sc.model, "workloads/models");
-  ModelConfig model = parse_model(load_with_overrides(model_path, sc.model_overrides));
+  std::optional<Composition> composition;
+  ModelConfig model;
+  if (sc.scope == Scope::kRouter) {
+    model_path = resolve_config(sc.composition, "configs/compositions");
+    composition = load_composition_file(model_path, project_root() + "/workloads/models");
+    model = composition->router_model();
+  } else {
+    model = parse_model(load_with_overrides(model_path, sc.model_overrides));
+  }
   if (sc.chunks) mc.replay.chunks_per_stream = sc.chunks;
   const StepShape& shape = sc.shape;
   if (shape.tp > mc.sockets) {
@@ -90,7 +100,13 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
   }
   bool kv_spilled = place_kv(model, shape, mc, model_path);
 
-  std::vector<Job> jobs = build_jobs(model, shape, sc.scope);
+  std::vector<Job> jobs;
+  if (composition) {
+    RouterShape rs{shape.batch, shape.seq, shape.tp, shape.dtype_bytes};
+    for (auto& st : build_router_stages(*composition, rs)) jobs.push_back({st.name, std::move(st.graph), st.repeat, {}});
+  } else {
+    jobs = build_jobs(model, shape, sc.scope);
+  }
   for (auto& j : jobs) {
     if (kv_spilled) {
       for (auto v : boost::make_iterator_range(boost::vertices(j.graph))) j.graph[v].state_in_ddr = true;
@@ -190,7 +206,8 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
     }
   }
   out.title = fmt::format("{} {} {}, batch {}, {} {}, {}, {} orchestration, tp {} on {}", model.id,
-                          shape.phase == Phase::kDecode ? "decode" : "prefill", sc.scope == Scope::kLayer ? "layer" : "model",
+                          shape.phase == Phase::kDecode ? "decode" : "prefill",
+                          sc.scope == Scope::kLayer ? "layer" : (sc.scope == Scope::kModel ? "model" : "router"),
                           shape.batch, shape.phase == Phase::kDecode ? "context" : "seq",
                           shape.phase == Phase::kDecode ? shape.context : shape.seq, fusion_name(sc.fusion),
                           sc.orchestration == Orchestration::kHost ? "host" : "device", shape.tp, mc.name);

@@ -21,6 +21,7 @@ Scenario parse_scenario(const JsonReader& r) {
   r.optional("orchestration", orch);
   r.optional("scope", scope);
   r.optional("chunks", s.chunks);
+  r.optional("composition", s.composition);
   if (phase == "decode") {
     s.shape.phase = Phase::kDecode;
     if (!r.has("seq")) s.shape.seq = 1;
@@ -43,7 +44,10 @@ Scenario parse_scenario(const JsonReader& r) {
   else r.fail("orchestration", "unknown \"" + orch + "\" (known: host, device)");
   if (scope == "layer") s.scope = Scope::kLayer;
   else if (scope == "model") s.scope = Scope::kModel;
-  else r.fail("scope", "unknown \"" + scope + "\" (known: layer, model)");
+  else if (scope == "router") s.scope = Scope::kRouter;
+  else r.fail("scope", "unknown \"" + scope + "\" (known: layer, model, router)");
+  r.check(s.scope != Scope::kRouter || !s.composition.empty(), "composition", "required with scope \"router\"");
+  r.check(s.scope == Scope::kRouter || s.composition.empty(), "composition", "only used with scope \"router\"");
   r.check(s.shape.batch >= 1, "batch", "must be at least 1");
   r.check(s.shape.seq >= 1, "seq", "must be at least 1");
   r.check(s.shape.tp >= 1, "tp", "must be at least 1");

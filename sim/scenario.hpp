@@ -13,11 +13,12 @@
 
 namespace rdusim {
 
-enum class Scope { kLayer, kModel };
+enum class Scope { kLayer, kModel, kRouter };
 
 struct Scenario {
   std::string machine = "sn40l";     // name in configs/machines/ or a path
   std::string model = "llama2-7b";   // name in workloads/models/ or a path
+  std::string composition;           // scope "router": the composition whose router runs
   StepShape shape;
   Fusion fusion = Fusion::kFused;
   Orchestration orchestration = Orchestration::kHost;

@@ -16,13 +16,15 @@ class Socket : public sc_core::sc_module {
         pcu("pcu", params.pcu, ctx),
         pmu("pmu", params.pmu, ctx),
         hbm("hbm", params.hbm, ctx),
-        ddr("ddr", params.ddr, ctx) {}
+        ddr("ddr", params.ddr, ctx),
+        dma("dma", params.dma, ctx) {}
 
   const SocketParams params;
   PcuArray pcu;
   PmuArray pmu;
   DramTier hbm;
   DramTier ddr;
+  DmaEngine dma;
   DramTier& tier(bool ddr_tier) { return ddr_tier ? ddr : hbm; }
 };
 
