@@ -67,3 +67,11 @@ TEST_CASE("rdusim-h2d reports the paper mode's one-pipe rate", "[gpu][cli]") {
   CHECK(j["ns"].get<double>() == Approx(1e9));
   CHECK(j["gbps"].get<double>() == Approx(64.0));
 }
+
+TEST_CASE("the CoE router runs on a DGX (scope router)", "[gpu][cli]") {
+  Result r = run(RDUSIM_BIN, "run --machine dgx-h100 --scope router --composition samba-coe-v0.1 --phase prefill "
+                             "--seq 64 --batch 2 --tp 8 --out ''");
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(r.out.find("prefill router, batch 2, seq 64, kernel by kernel, tp 8 on dgx-h100") != std::string::npos);
+}
