@@ -5,5 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install_deps.sh
 bash scripts/build.sh build
-./build/rdusim run --phase decode --context 4096 --fusion fused --out out/decode-fused --trace out/decode-fused/trace.json
-./build/rdusim run --phase decode --context 4096 --fusion unfused --out out/decode-unfused
+./build/rdusim reproduce --out out

@@ -8,4 +8,4 @@ export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 bash scripts/build.sh build
 (cd build && ctest -j"$(nproc)" --output-on-failure)
 bash scripts/build.sh build-asan -DRDUSIM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
-(cd build-asan && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 ctest -j"$(nproc)" --output-on-failure)
+(cd build-asan && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 ctest -j"$(nproc)" --output-on-failure -LE slow)

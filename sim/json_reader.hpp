@@ -66,7 +66,7 @@ class JsonReader {
     if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
       if (!v.is_number_integer()) fail(key, "expected an integer");
       if constexpr (std::is_unsigned_v<T>) {
-        if (!v.is_number_unsigned()) fail(key, "must not be negative");
+        if (!v.is_number_unsigned() && v.get<int64_t>() < 0) fail(key, "must not be negative");
       }
     }
     if constexpr (std::is_floating_point_v<T>) {

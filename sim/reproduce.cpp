@@ -168,9 +168,12 @@ int cmd_reproduce(const std::vector<std::string>& args) {
                         mit.value().contains("switch_ms_per_gpu") ? fmt::format("{:.2f}", mit.value()["switch_ms_per_gpu"].get<double>()) : "-");
     }
   }
-  md += fmt::format("\nThe whole reproduction simulated in {:.1f} s of wall time ({} parallel processes).\n", wall, jobs);
+  md += "\nCommand: `build/rdusim reproduce` (or `bash scripts/main.sh`). Raw results: `out/validation.json`, "
+        "`out/fusion.json`, `out/coe.json`, `out/footprint.json`; plots: `out/speedup.png`, `out/switching.png`, "
+        "`out/fusion.png`, `out/footprint.png`.\n";
   write_file_atomic(doc_path, md);
   std::cout << md;
+  std::cout << fmt::format("reproduction simulated in {:.1f} s of wall time ({} parallel processes)\n", wall, jobs);
   if (plots) {
     std::string cmd = "/usr/bin/python3 " + project_root() + "/scripts/plot_validation.py " + out_dir;
     if (std::system(cmd.c_str()) != 0) std::cerr << "rdusim: warning: plotting failed (" << cmd << ")\n";

@@ -5,7 +5,9 @@
 #include <memory>
 #include <vector>
 
+#include "memory/host_dma.hpp"
 #include "sim/executor.hpp"
+#include "sim/gpu_config.hpp"
 #include "sim/machine_config.hpp"
 #include "sim/scenario.hpp"
 #include "sim/socket.hpp"
@@ -56,7 +58,19 @@ SwitchResult simulate_switch(const std::string& machine, uint64_t bytes, uint32_
     if (tp > mc.sockets) throw SimError(path, "/sockets", fmt::format("a switch over {} sockets needs that many", tp));
     return switch_rdu(mc, bytes, tp, trace_path);
   }
-  throw SimError(path, "/kind", "switching is not modelled for kind \"" + kind + "\"");
+  // A DGX: the expert comes from host DRAM over PCIe (paper: one pipe; per-gpu: shards per link).
+  GpuMachineConfig mc = parse_gpu_machine(JsonReader::load_file(path));
+  if (tp > mc.gpus) throw SimError(path, "/gpus", fmt::format("a switch over {} GPUs needs that many", tp));
+  LoadMode lm = parse_load_mode(mode, "<switch>", "mode");
+  RunContext ctx;
+  ctx.trace.enable(!trace_path.empty());
+  HostDma dma("host_dma", mc.pcie, mc.gpu.ddr.total_bandwidth_gbps(), mc.gpus, ctx);
+  double t = 0.0;
+  Executor exec("switch", [&] { t = dma.load_expert(bytes, lm, tp); });
+  sc_core::sc_start();
+  exec.rethrow();
+  if (!trace_path.empty()) ctx.trace.write(trace_path);
+  return {t, bytes / t};
 }
 
 }  // namespace rdusim

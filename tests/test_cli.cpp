@@ -110,3 +110,18 @@ TEST_CASE("two runs give byte-identical stats.json and trace", "[cli]") {
   CHECK(ta.size() > 1000);
   CHECK(ta == tb);
 }
+
+TEST_CASE("--set overrides a machine key and a typo in its path is a one-line error", "[cli]") {
+  fs::path d = scratch("set");
+  Result ok = run("run --set machine/socket/hbm/bandwidth_gbps=3600 --out " + (d / "fast").string());
+  REQUIRE(ok.code == 0);
+  Result base = run("run --out " + (d / "base").string());
+  REQUIRE(base.code == 0);
+  auto total = [](const fs::path& p) {
+    std::string s = slurp(p / "stats.json");
+    auto pos = s.find("\"total_ns\"");
+    return std::stod(s.substr(s.find("\"value\":", pos) + 8));
+  };
+  CHECK(total(d / "fast") < total(d / "base"));  // twice the HBM bandwidth: a faster decode
+  expect_error("run --set machine/socket/hbm/bandwdth=3", "/socket/hbm/bandwdth: --set: no such key", d / "out");
+}

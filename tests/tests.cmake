@@ -9,7 +9,7 @@ add_executable(test_unit tests/catch_main.cpp tests/test_dram_timing.cpp tests/t
 target_link_libraries(test_unit PRIVATE rdusim_run Catch2::Catch2)
 catch_discover_tests(test_unit PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")
 
-foreach(t test_dram_channel test_stream_buffer test_pcu test_replay test_gpu_replay)
+foreach(t test_dram_channel test_stream_buffer test_pcu test_replay test_gpu_replay test_fabric test_tp)
   add_executable(${t} tests/sc_catch_main.cpp tests/${t}.cpp)
   target_link_libraries(${t} PRIVATE rdusim_run Catch2::Catch2)
   catch_discover_tests(${t} PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")
@@ -24,6 +24,13 @@ catch_discover_tests(test_cli PROPERTIES TIMEOUT 120 ENVIRONMENT "${RDUSIM_TEST_
 # scripts/sweep.py and scripts/plot.py (Python unittest; runs the rdusim binary through a counting wrapper)
 add_test(NAME sweep_py COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/test_sweep.py)
 set_tests_properties(sweep_py PROPERTIES ENVIRONMENT "RDUSIM_ROOT=${PROJECT_SOURCE_DIR};RDUSIM_BIN=$<TARGET_FILE:rdusim>" TIMEOUT 300)
+
+# The whole reproduction, twice (about 30 s): labelled slow, so the sanitizer pass skips it.
+add_executable(test_reproduce tests/catch_main.cpp tests/test_reproduce.cpp)
+target_link_libraries(test_reproduce PRIVATE rdusim_run Catch2::Catch2)
+add_dependencies(test_reproduce rdusim)
+target_compile_definitions(test_reproduce PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>")
+catch_discover_tests(test_reproduce PROPERTIES TIMEOUT 300 LABELS slow ENVIRONMENT "${RDUSIM_TEST_ENV}")
 
 add_executable(test_gpu_cli tests/catch_main.cpp tests/test_gpu_cli.cpp)
 target_link_libraries(test_gpu_cli PRIVATE rdusim_run Catch2::Catch2)

@@ -1,0 +1,55 @@
+// End to end: `rdusim reproduce` is deterministic, and the figures it reproduces stay where they
+// were when the model was last documented (docs/validation.md): a regression gate, not a target.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+fs::path reproduce(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("rdusim_reproduce_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  std::string cmd = std::string(RDUSIM_BIN) + " reproduce --no-plots --out " + d.string() + " --doc " +
+                    (d / "validation.md").string() + " > /dev/null";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  return d;
+}
+}  // namespace
+
+TEST_CASE("reproduce is deterministic and its headline figures stay in their bands", "[e2e][slow]") {
+  fs::path a = reproduce("a"), b = reproduce("b");
+  std::string va = slurp(a / "validation.json");
+  CHECK(va == slurp(b / "validation.json"));
+  CHECK(slurp(a / "validation.md") == slurp(b / "validation.md"));
+  auto rows = nlohmann::json::parse(va)["rows"];
+  std::map<std::string, nlohmann::json> by_id;
+  for (const auto& r : rows) by_id[r["id"].get<std::string>()] = r;
+  // The ids the reproduction promises (issue 6).
+  for (const char* bs : {"bs1", "bs8"})
+    for (const char* out : {"out20", "out200"})
+      for (const char* dgx : {"dgx-a100", "dgx-h100"}) {
+        std::string id = std::string("coe.overall.") + bs + "." + out + ".vs_" + dgx;
+        REQUIRE(by_id.count(id));
+        REQUIRE(by_id.count(id + ".per_gpu"));
+        // The SN40L node serves the CoE faster than either DGX in every configuration.
+        CHECK(by_id[id]["simulated"].get<double>() > 1.0);
+      }
+  for (const char* id : {"footprint.max_reduction", "coe.switching.vs_dgx-a100", "coe.switching.vs_dgx-h100"}) {
+    INFO(id);
+    REQUIRE(by_id.count(id));
+    CHECK(by_id[id]["in_band"].get<bool>());
+  }
+  CHECK(by_id["fusion.speedup.min"]["simulated"].get<double>() > 1.0);
+}
