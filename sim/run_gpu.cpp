@@ -6,11 +6,13 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 
 #include "dataflow/gpu_mapper.hpp"
 #include "interconnect/fabric.hpp"
 #include "sim/executor.hpp"
 #include "sim/socket.hpp"
+#include "workloads/router.hpp"
 
 namespace rdusim {
 namespace {
@@ -102,7 +104,15 @@ RunOutcome run_gpu_scenario(const Scenario& sc, const RunOptions& opt, const Jso
   auto wall0 = std::chrono::steady_clock::now();
   GpuMachineConfig mc = parse_gpu_machine(machine);
   std::string model_path = resolve_config(sc.model, "workloads/models");
-  ModelConfig model = parse_model(load_with_overrides(model_path, sc.model_overrides));
+  std::optional<Composition> composition;  // scope "router": the CoE router runs on the GPUs
+  ModelConfig model;
+  if (sc.scope == Scope::kRouter) {
+    model_path = resolve_config(sc.composition, "configs/compositions");
+    composition = load_composition_file(model_path, project_root() + "/workloads/models");
+    model = composition->router_model();
+  } else {
+    model = parse_model(load_with_overrides(model_path, sc.model_overrides));
+  }
   if (sc.chunks) mc.replay.chunks_per_stream = sc.chunks;
   const StepShape& shape = sc.shape;
   if (shape.tp > mc.gpus) {
@@ -111,7 +121,13 @@ RunOutcome run_gpu_scenario(const Scenario& sc, const RunOptions& opt, const Jso
   check_fits_gpu(model, shape, mc, model_path);
 
   GpuMapContext mctx{mc.gpu, mc.gemm, mc.replay, mc.units_per_sm, shape.dtype_bytes, attention_rows(model, shape)};
-  std::vector<GpuJob> jobs = build_gpu_jobs(model, shape, sc.scope);
+  std::vector<GpuJob> jobs;
+  if (composition) {
+    RouterShape rs{shape.batch, shape.seq, shape.tp, shape.dtype_bytes};
+    for (auto& st : build_router_stages(*composition, rs)) jobs.push_back({st.name, std::move(st.graph), st.repeat, {}});
+  } else {
+    jobs = build_gpu_jobs(model, shape, sc.scope);
+  }
   for (auto& j : jobs) j.kernels = map_gpu_graph(j.graph, mctx, j.name);
 
   // Elaboration: one GPU per tensor-parallel rank, the NVLink fabric, one replayer per GPU.
@@ -169,7 +185,8 @@ RunOutcome run_gpu_scenario(const Scenario& sc, const RunOptions& opt, const Jso
                                   "NCCL fixed cost included) on NVLink",
                                   shape.tp, allreduce_ns / 1e3, 100.0 * allreduce_ns / std::max(out.total_ns, 1e-9)));
   out.title = fmt::format("{} {} {}, batch {}, {} {}, kernel by kernel, tp {} on {}", model.id,
-                          shape.phase == Phase::kDecode ? "decode" : "prefill", sc.scope == Scope::kLayer ? "layer" : "model",
+                          shape.phase == Phase::kDecode ? "decode" : "prefill",
+                          sc.scope == Scope::kLayer ? "layer" : (sc.scope == Scope::kModel ? "model" : "router"),
                           shape.batch, shape.phase == Phase::kDecode ? "context" : "seq",
                           shape.phase == Phase::kDecode ? shape.context : shape.seq, shape.tp, mc.name);
 
