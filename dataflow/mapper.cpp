@@ -170,9 +170,9 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
       uint32_t cap = dep == Dep::kProportional ? replay.stream_buffer_chunks + (cp + st.chunks - 1) / st.chunks : cp;
       if (members.count(u)) {
         int skew = longest_other_path(g, u, v, members);
-        if (skew > 0) {
-          cap = plan.mode == StreamMode::kWeight ? cp : std::min<uint32_t>(cp, replay.stream_buffer_chunks * (skew + 1));
-        }
+        // A reconvergent edge (a residual) buffers the whole tensor: the other path may hold a
+        // contraction or a collective that needs every chunk before it emits one.
+        if (skew > 0) cap = cp;
         StageInput in;
         in.buffer = static_cast<int>(plan.buffers.size());
         in.producer_chunks = cp;
