@@ -26,6 +26,8 @@
 #include "workloads/composition.hpp"
 #include "workloads/requests.hpp"
 #include "workloads/router.hpp"
+#include "workloads/step_graphs.hpp"
+#include "sim/all_ranks.hpp"
 
 namespace rdusim {
 namespace {
@@ -52,11 +54,7 @@ Program map_jobs(std::vector<std::tuple<std::string, Graph, uint32_t>> graphs, c
 
 Program model_program(const ModelConfig& m, const StepShape& s, const MachineConfig& mc) {
   std::vector<std::tuple<std::string, Graph, uint32_t>> gs;
-  gs.emplace_back("embedding", build_embedding(m, s), 1);
-  std::map<std::string, std::pair<uint32_t, uint32_t>> kinds;
-  for (uint32_t l = 0; l < m.layers; ++l) kinds.try_emplace(layer_signature(m, l), l, 0).first->second.second++;
-  for (const auto& [sig, fc] : kinds) gs.emplace_back("layer_" + sig, build_decoder_layer(m, s, fc.first), fc.second);
-  gs.emplace_back("head", build_head(m, s), 1);
+  for (auto& g : model_step_graphs(m, s, true)) gs.emplace_back(g.name, std::move(g.graph), g.repeat);
   return map_jobs(std::move(gs), mc);
 }
 
@@ -124,27 +122,21 @@ int cmd_serve(const std::vector<std::string>& args) {
   auto run_program = [&](const Program& prog, const std::string& label) {
     const LaunchParams& lp = mc.socket.launch;
     sc_core::wait(ns(lp.host_launch_ns));
-    uint32_t left = o.tp;
-    sc_core::sc_event done;
-    for (uint32_t r = 0; r < o.tp; ++r) {
-      sc_core::sc_spawn([&, r] {
-        std::string prev = prev_kernel;
-        for (const auto& job : prog) {
-          double t0 = now_ns();
-          for (const auto& plan : job.plans) {
-            rp[r]->run_section(plan, launch_ns(plan, lp, Orchestration::kDevice, prev, mc.socket.hbm.total_bandwidth_gbps()), "", false);
-            prev = plan.kernel;
-          }
-          if (job.repeat > 1) {
-            double dt = now_ns() - t0;
-            sc_core::wait(ns(dt * (job.repeat - 1)));
-            if (r == 0) ctx.trace.slice(reuse_track, fmt::format("{} {}: {} more layers (timing reused)", label, job.name, job.repeat - 1), t0 + dt, now_ns());
-          }
+    run_on_all_ranks(o.tp, [&](uint32_t r) {
+      std::string prev = prev_kernel;
+      for (const auto& job : prog) {
+        double t0 = now_ns();
+        for (const auto& plan : job.plans) {
+          rp[r]->run_section(plan, launch_ns(plan, lp, Orchestration::kDevice, prev, mc.socket.hbm.total_bandwidth_gbps()), "", false);
+          prev = plan.kernel;
         }
-        if (--left == 0) done.notify();
-      });
-    }
-    sc_core::wait(done);
+        if (job.repeat > 1) {
+          double dt = now_ns() - t0;
+          sc_core::wait(ns(dt * (job.repeat - 1)));
+          if (r == 0) ctx.trace.slice(reuse_track, fmt::format("{} {}: {} more layers (timing reused)", label, job.name, job.repeat - 1), t0 + dt, now_ns());
+        }
+      }
+    });
   };
   auto switch_in = [&](size_t expert) -> bool {
     auto acc = alloc.acquire(expert);
@@ -152,16 +144,10 @@ int cmd_serve(const std::vector<std::string>& args) {
       for (auto& s : sockets) s->hbm.remove(comp.instances[e].name);
     if (acc.hit) return true;
     uint64_t shard = (acc.copy_bytes + o.tp - 1) / o.tp;
-    uint32_t left = o.tp;
-    sc_core::sc_event done;
-    for (uint32_t r = 0; r < o.tp; ++r) {
-      sc_core::sc_spawn([&, r] {
-        sockets[r]->dma.copy(sockets[r]->ddr, sockets[r]->hbm, shard, "switch " + comp.instances[expert].name);
-        sockets[r]->hbm.place(comp.instances[expert].name, double(shard));
-        if (--left == 0) done.notify();
-      });
-    }
-    sc_core::wait(done);
+    run_on_all_ranks(o.tp, [&](uint32_t r) {
+      sockets[r]->dma.copy(sockets[r]->ddr, sockets[r]->hbm, shard, "switch " + comp.instances[expert].name);
+      sockets[r]->hbm.place(comp.instances[expert].name, double(shard));
+    });
     return false;
   };
 

@@ -13,6 +13,8 @@
 #include "sim/executor.hpp"
 #include "sim/socket.hpp"
 #include "workloads/router.hpp"
+#include "workloads/step_graphs.hpp"
+#include "sim/all_ranks.hpp"
 
 namespace rdusim {
 namespace {
@@ -36,23 +38,6 @@ void check_fits_gpu(const ModelConfig& m, const StepShape& s, const GpuMachineCo
                                "tp={}) but {}:/gpu/hbm/capacity_gb gives {:.1f} GB",
                                (weights + kv) / 1e9, weights / 1e9, kv / 1e9, s.tp, mc.file, cap / 1e9));
   }
-}
-
-std::vector<GpuJob> build_gpu_jobs(const ModelConfig& m, const StepShape& s, Scope scope) {
-  std::vector<GpuJob> jobs;
-  if (scope == Scope::kLayer) {
-    jobs.push_back({"layer", build_decoder_layer(m, s, 0), 1, {}});
-    return jobs;
-  }
-  jobs.push_back({"embedding", build_embedding(m, s), 1, {}});
-  std::map<std::string, std::pair<uint32_t, uint32_t>> kinds;  // signature -> (first layer, count)
-  for (uint32_t l = 0; l < m.layers; ++l) {
-    auto [it, fresh] = kinds.try_emplace(layer_signature(m, l), l, 0);
-    it->second.second++;
-  }
-  for (const auto& [sig, fc] : kinds) jobs.push_back({"layer_" + sig, build_decoder_layer(m, s, fc.first), fc.second, {}});
-  jobs.push_back({"head", build_head(m, s), 1, {}});
-  return jobs;
 }
 
 double gpu_roofline(const SectionPlan& p, const GpuMachineConfig& mc) {
@@ -126,7 +111,7 @@ RunOutcome run_gpu_scenario(const Scenario& sc, const RunOptions& opt, const Jso
     RouterShape rs{shape.batch, shape.seq, shape.tp, shape.dtype_bytes};
     for (auto& st : build_router_stages(*composition, rs)) jobs.push_back({st.name, std::move(st.graph), st.repeat, {}});
   } else {
-    jobs = build_gpu_jobs(model, shape, sc.scope);
+    for (auto& g : model_step_graphs(model, shape, sc.scope == Scope::kModel)) jobs.push_back({g.name, std::move(g.graph), g.repeat, {}});
   }
   for (auto& j : jobs) j.kernels = map_gpu_graph(j.graph, mctx, j.name);
 
@@ -153,18 +138,7 @@ RunOutcome run_gpu_scenario(const Scenario& sc, const RunOptions& opt, const Jso
       }
     }
   };
-  Executor exec("run", [&] {
-    uint32_t running = T;
-    sc_core::sc_event ranks_done;
-    for (uint32_t r = 1; r < T; ++r) {
-      sc_core::sc_spawn([&, r] {
-        rank_script(r);
-        if (--running == 0) ranks_done.notify();
-      });
-    }
-    rank_script(0);
-    if (--running > 0) sc_core::wait(ranks_done);
-  });
+  Executor exec("run", [&] { run_on_all_ranks(T, rank_script); });
   sc_core::sc_start();
   exec.rethrow();
   if (!exec.finished()) {

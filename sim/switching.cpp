@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "memory/host_dma.hpp"
+#include "sim/all_ranks.hpp"
 #include "sim/executor.hpp"
 #include "sim/gpu_config.hpp"
 #include "sim/machine_config.hpp"
@@ -30,15 +31,7 @@ SwitchResult switch_rdu(const MachineConfig& mc, uint64_t bytes, uint32_t tp, co
   for (uint32_t r = 0; r < tp; ++r) sockets.push_back(std::make_unique<Socket>(fmt::format("rdu{}", r).c_str(), mc.socket, ctx));
   const uint64_t shard = (bytes + tp - 1) / tp;
   Executor exec("switch", [&] {
-    uint32_t running = tp;
-    sc_core::sc_event done;
-    for (uint32_t r = 0; r < tp; ++r) {
-      sc_core::sc_spawn([&, r] {
-        sockets[r]->dma.copy(sockets[r]->ddr, sockets[r]->hbm, shard, "expert DDR->HBM");
-        if (--running == 0) done.notify();
-      });
-    }
-    sc_core::wait(done);
+    run_on_all_ranks(tp, [&](uint32_t r) { sockets[r]->dma.copy(sockets[r]->ddr, sockets[r]->hbm, shard, "expert DDR->HBM"); });
   });
   sc_core::sc_start();
   exec.rethrow();
