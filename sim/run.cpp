@@ -30,9 +30,7 @@ struct Job {
 // Weights (per socket shard) must fit in HBM, the model's home tier; the KV cache goes to HBM
 // when it fits beside them, else it spills to DDR. Returns true when the KV cache spills.
 bool place_kv(const ModelConfig& m, const StepShape& s, const MachineConfig& mc, const std::string& model_path) {
-  ShardDims d = shard_dims(m, s.tp);
-  double weights = double(m.total_params()) * s.dtype_bytes / s.tp;
-  double kv = double(s.batch) * (double(s.context) + s.seq) * 2.0 * d.kv_dim * s.dtype_bytes * m.layers;
+  double weights = shard_weight_bytes(m, s), kv = shard_kv_bytes(m, s);
   double cap = mc.socket.hbm.capacity_bytes;
   if (weights > cap) {
     throw SimError(model_path, "",

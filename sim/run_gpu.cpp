@@ -28,9 +28,7 @@ struct GpuJob {
 
 // Weights and KV cache shards live in each GPU's HBM.
 void check_fits_gpu(const ModelConfig& m, const StepShape& s, const GpuMachineConfig& mc, const std::string& model_path) {
-  ShardDims d = shard_dims(m, s.tp);
-  double weights = double(m.total_params()) * s.dtype_bytes / s.tp;
-  double kv = double(s.batch) * (double(s.context) + s.seq) * 2.0 * d.kv_dim * s.dtype_bytes * m.layers;
+  double weights = shard_weight_bytes(m, s), kv = shard_kv_bytes(m, s);
   double cap = mc.gpu.hbm.capacity_bytes;
   if (weights + kv > cap) {
     throw SimError(model_path, "",

@@ -78,6 +78,14 @@ ShardDims shard_dims(const ModelConfig& m, uint32_t tp) {
   return d;
 }
 
+double shard_weight_bytes(const ModelConfig& m, const StepShape& s) {
+  return double(m.total_params()) * s.dtype_bytes / s.tp;
+}
+
+double shard_kv_bytes(const ModelConfig& m, const StepShape& s) {
+  return double(s.batch) * (double(s.context) + s.seq) * 2.0 * shard_dims(m, s.tp).kv_dim * s.dtype_bytes * m.layers;
+}
+
 uint64_t attended_context(const ModelConfig& m, uint32_t layer, uint64_t context) {
   bool local = m.sliding_window && (!m.sliding_window_alternate || layer % 2 == 0);
   return local ? std::min<uint64_t>(context, *m.sliding_window) : context;

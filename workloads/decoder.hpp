@@ -36,6 +36,11 @@ Graph build_decoder_layer(const ModelConfig& m, const StepShape& s, uint32_t lay
 Graph build_embedding(const ModelConfig& m, const StepShape& s);
 Graph build_head(const ModelConfig& m, const StepShape& s);
 
+// Memory one tensor-parallel shard (socket or GPU) holds for this step: its share of the weights,
+// and the KV cache of the step's sequences at full context (KV heads replicated when fewer than tp).
+double shard_weight_bytes(const ModelConfig& m, const StepShape& s);
+double shard_kv_bytes(const ModelConfig& m, const StepShape& s);
+
 // Context length a layer attends over (sliding windows cut it).
 uint64_t attended_context(const ModelConfig& m, uint32_t layer, uint64_t context);
 // Layers with identical graphs share one signature (the runner simulates one per signature).
