@@ -63,16 +63,9 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
   JsonReader machine_doc = load_with_overrides(machine_path, sc.machine_overrides);
   if (machine_kind(machine_doc) == "gpu") return run_gpu_scenario(sc, opt, machine_doc);  // DGX machines
   MachineConfig mc = parse_machine(machine_doc);
-  std::string model_path = resolve_config(sc.model, "workloads/models");
-  std::optional<Composition> composition;
-  ModelConfig model;
-  if (sc.scope == Scope::kRouter) {
-    model_path = resolve_config(sc.composition, "configs/compositions");
-    composition = load_composition_file(model_path, project_root() + "/workloads/models");
-    model = composition->router_model();
-  } else {
-    model = parse_model(load_with_overrides(model_path, sc.model_overrides));
-  }
+  Workload workload = load_workload(sc);
+  const std::string& model_path = workload.file;
+  const ModelConfig& model = workload.model;
   if (sc.chunks) mc.replay.chunks_per_stream = sc.chunks;
   const StepShape& shape = sc.shape;
   if (shape.tp > mc.sockets) {
@@ -81,12 +74,7 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
   bool kv_spilled = place_kv(model, shape, mc, model_path);
 
   std::vector<Job> jobs;
-  if (composition) {
-    RouterShape rs{shape.batch, shape.seq, shape.tp, shape.dtype_bytes};
-    for (auto& st : build_router_stages(*composition, rs)) jobs.push_back({st.name, std::move(st.graph), st.repeat, {}});
-  } else {
-    for (auto& g : model_step_graphs(model, shape, sc.scope == Scope::kModel)) jobs.push_back({g.name, std::move(g.graph), g.repeat, {}});
-  }
+  for (auto& g : workload.graphs) jobs.push_back({g.name, std::move(g.graph), g.repeat, {}});
   for (auto& j : jobs) {
     if (kv_spilled) {
       for (auto v : boost::make_iterator_range(boost::vertices(j.graph))) j.graph[v].state_in_ddr = true;

@@ -86,16 +86,9 @@ double account_jobs(const std::vector<GpuJob>& jobs, const std::vector<std::vect
 RunOutcome run_gpu_scenario(const Scenario& sc, const RunOptions& opt, const JsonReader& machine) {
   auto wall0 = std::chrono::steady_clock::now();
   GpuMachineConfig mc = parse_gpu_machine(machine);
-  std::string model_path = resolve_config(sc.model, "workloads/models");
-  std::optional<Composition> composition;  // scope "router": the CoE router runs on the GPUs
-  ModelConfig model;
-  if (sc.scope == Scope::kRouter) {
-    model_path = resolve_config(sc.composition, "configs/compositions");
-    composition = load_composition_file(model_path, project_root() + "/workloads/models");
-    model = composition->router_model();
-  } else {
-    model = parse_model(load_with_overrides(model_path, sc.model_overrides));
-  }
+  Workload workload = load_workload(sc);
+  const std::string& model_path = workload.file;
+  const ModelConfig& model = workload.model;
   if (sc.chunks) mc.replay.chunks_per_stream = sc.chunks;
   const StepShape& shape = sc.shape;
   if (shape.tp > mc.gpus) {
@@ -105,12 +98,7 @@ RunOutcome run_gpu_scenario(const Scenario& sc, const RunOptions& opt, const Jso
 
   GpuMapContext mctx{mc.gpu, mc.gemm, mc.replay, mc.units_per_sm, shape.dtype_bytes, attention_rows(model, shape)};
   std::vector<GpuJob> jobs;
-  if (composition) {
-    RouterShape rs{shape.batch, shape.seq, shape.tp, shape.dtype_bytes};
-    for (auto& st : build_router_stages(*composition, rs)) jobs.push_back({st.name, std::move(st.graph), st.repeat, {}});
-  } else {
-    for (auto& g : model_step_graphs(model, shape, sc.scope == Scope::kModel)) jobs.push_back({g.name, std::move(g.graph), g.repeat, {}});
-  }
+  for (auto& g : workload.graphs) jobs.push_back({g.name, std::move(g.graph), g.repeat, {}});
   for (auto& j : jobs) j.kernels = map_gpu_graph(j.graph, mctx, j.name);
 
   // Elaboration: one GPU per tensor-parallel rank, the NVLink fabric, one replayer per GPU.

@@ -3,6 +3,9 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "workloads/composition.hpp"
+#include "workloads/router.hpp"
+
 namespace rdusim {
 
 Scenario parse_scenario(const JsonReader& r) {
@@ -72,6 +75,26 @@ std::string resolve_config(const std::string& name_or_path, const std::string& d
     return name_or_path;
   }
   return project_root() + "/" + dir + "/" + name_or_path + ".json";
+}
+
+}  // namespace rdusim
+
+namespace rdusim {
+
+Workload load_workload(const Scenario& sc) {
+  Workload w;
+  if (sc.scope == Scope::kRouter) {
+    w.file = resolve_config(sc.composition, "configs/compositions");
+    Composition c = load_composition_file(w.file, project_root() + "/workloads/models");
+    w.model = c.router_model();
+    RouterShape rs{sc.shape.batch, sc.shape.seq, sc.shape.tp, sc.shape.dtype_bytes};
+    for (auto& st : build_router_stages(c, rs)) w.graphs.push_back({st.name, std::move(st.graph), st.repeat});
+    return w;
+  }
+  w.file = resolve_config(sc.model, "workloads/models");
+  w.model = parse_model(load_with_overrides(w.file, sc.model_overrides));
+  w.graphs = model_step_graphs(w.model, sc.shape, sc.scope == Scope::kModel);
+  return w;
 }
 
 }  // namespace rdusim

@@ -10,6 +10,7 @@
 #include "sim/json_reader.hpp"
 #include "sim/overrides.hpp"
 #include "workloads/decoder.hpp"
+#include "workloads/step_graphs.hpp"
 
 namespace rdusim {
 
@@ -30,6 +31,15 @@ struct Scenario {
 };
 
 Scenario parse_scenario(const JsonReader& r);
+
+// What a scenario runs, machine aside: the model (the composition's router for scope "router"),
+// the file it came from (for errors), and the step's graphs in order with their repeat counts.
+struct Workload {
+  std::string file;
+  ModelConfig model;
+  std::vector<StepGraph> graphs;
+};
+Workload load_workload(const Scenario& sc);
 // Resolves a config name to a path: an existing path is taken as is, else <root>/<dir>/<name>.json.
 std::string resolve_config(const std::string& name_or_path, const std::string& dir);
 // The source tree holding configs/ and workloads/ (RDUSIM_ROOT env, else the build-time source dir).
