@@ -1,6 +1,6 @@
 #include "dataflow/fusion.hpp"
 
-#include "sim/error.hpp"
+#include "sim/core/error.hpp"
 
 namespace rdusim {
 

@@ -15,10 +15,10 @@
 namespace rdusim {
 
 struct GemmTileParams {
-  uint32_t mma_rows = 16;     // smallest tensor-core tile height
-  uint32_t cta_tile_m = 128;  // CTA output tile rows
-  uint32_t cta_tile_n = 128;  // CTA output tile columns
-  double peak_fraction = 0.8; // fraction of peak a CTA sustains in a large GEMM
+  uint32_t mma_rows = 16;      // smallest tensor-core tile height
+  uint32_t cta_tile_m = 128;   // CTA output tile rows
+  uint32_t cta_tile_n = 128;   // CTA output tile columns
+  double peak_fraction = 0.8;  // fraction of peak a CTA sustains in a large GEMM
 };
 
 inline uint64_t ceil_div_u64(uint64_t a, uint64_t b) { return (a + b - 1) / b; }

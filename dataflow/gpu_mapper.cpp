@@ -6,7 +6,7 @@
 #include <set>
 
 #include "dataflow/mapper.hpp"
-#include "sim/error.hpp"
+#include "sim/core/error.hpp"
 
 namespace rdusim {
 
@@ -86,10 +86,14 @@ void assign_units(SectionPlan& plan, const Graph& g, const std::vector<OpId>& op
   for (size_t i = 0; i < plan.stages.size(); ++i) {
     StagePlan& st = plan.stages[i];
     const OpNode& op = g[ops[i]];
-    if (st.cls == ComputeClass::kNone || op.flops <= 0) st.pcus = 0;
-    else if (op.kind == OpKind::kGemm) st.pcus = share(e_gemm, op.flops, gemm_flops);
-    else if (st.cls == ComputeClass::kSystolic) st.pcus = share(e_attn, op.flops, attn_flops);
-    else st.pcus = units;
+    if (st.cls == ComputeClass::kNone || op.flops <= 0)
+      st.pcus = 0;
+    else if (op.kind == OpKind::kGemm)
+      st.pcus = share(e_gemm, op.flops, gemm_flops);
+    else if (st.cls == ComputeClass::kSystolic)
+      st.pcus = share(e_attn, op.flops, attn_flops);
+    else
+      st.pcus = units;
   }
   plan.pcus_used = units;
   plan.pmus_used = sms;

@@ -11,15 +11,16 @@
 #include <vector>
 
 #include "dataflow/gpu_kernel_model.hpp"
+#include "dataflow/replay_params.hpp"
 #include "dataflow/section.hpp"
-#include "sim/machine_config.hpp"
+#include "dataflow/socket.hpp"
 
 namespace rdusim {
 
 struct GpuKernelPlan {
-  SectionPlan plan;             // name, stages, roofline inputs
-  bool collective = false;      // an all-reduce: one stage, one chunk, run through the NVLink fabric
-  uint64_t allreduce_bytes = 0; // payload per GPU
+  SectionPlan plan;              // name, stages, roofline inputs
+  bool collective = false;       // an all-reduce: one stage, one chunk, run through the NVLink fabric
+  uint64_t allreduce_bytes = 0;  // payload per GPU
 };
 
 // What the efficiency model needs beyond the graph.
@@ -27,7 +28,7 @@ struct GpuMapContext {
   SocketParams gpu;
   GemmTileParams gemm;
   ReplayParams replay;
-  uint32_t units_per_sm = 1;    // compute-pool units (tensor cores) per SM: gpu.pcu.count / units_per_sm SMs
+  uint32_t units_per_sm = 1;  // compute-pool units (tensor cores) per SM: gpu.pcu.count / units_per_sm SMs
   uint32_t dtype_bytes = 2;
   uint64_t attention_rows = 1;  // query rows sharing one K/V tile (new tokens x query heads per KV head)
 };

@@ -2,22 +2,32 @@
 
 #include <boost/graph/topological_sort.hpp>
 
-#include "sim/error.hpp"
+#include "sim/core/error.hpp"
 
 namespace rdusim {
 
 const char* op_kind_name(OpKind k) {
   switch (k) {
-    case OpKind::kInput: return "input";
-    case OpKind::kGemm: return "gemm";
-    case OpKind::kNorm: return "norm";
-    case OpKind::kRope: return "rope";
-    case OpKind::kElementwise: return "elementwise";
-    case OpKind::kAttnScore: return "attn_score";
-    case OpKind::kSoftmax: return "softmax";
-    case OpKind::kAttnValue: return "attn_value";
-    case OpKind::kEmbedding: return "embedding";
-    case OpKind::kAllReduce: return "allreduce";
+    case OpKind::kInput:
+      return "input";
+    case OpKind::kGemm:
+      return "gemm";
+    case OpKind::kNorm:
+      return "norm";
+    case OpKind::kRope:
+      return "rope";
+    case OpKind::kElementwise:
+      return "elementwise";
+    case OpKind::kAttnScore:
+      return "attn_score";
+    case OpKind::kSoftmax:
+      return "softmax";
+    case OpKind::kAttnValue:
+      return "attn_value";
+    case OpKind::kEmbedding:
+      return "embedding";
+    case OpKind::kAllReduce:
+      return "allreduce";
   }
   return "?";
 }

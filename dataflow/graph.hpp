@@ -13,16 +13,16 @@
 namespace rdusim {
 
 enum class OpKind {
-  kInput,       // a tensor that lives in memory before the graph runs (layer input, embeddings' ids)
-  kGemm,        // activations x weights
-  kNorm,        // RMSNorm / LayerNorm: reduction over the hidden dimension
-  kRope,        // rotary position embedding
-  kElementwise, // residual add, SiLU x mul, GELU, bias
-  kAttnScore,   // Q K^T over the context (reads the K cache)
-  kSoftmax,     // row softmax over the context
-  kAttnValue,   // P V over the context (reads the V cache)
-  kEmbedding,   // table lookup (reads rows of the table)
-  kAllReduce,   // tensor-parallel reduction across sockets
+  kInput,        // a tensor that lives in memory before the graph runs (layer input, embeddings' ids)
+  kGemm,         // activations x weights
+  kNorm,         // RMSNorm / LayerNorm: reduction over the hidden dimension
+  kRope,         // rotary position embedding
+  kElementwise,  // residual add, SiLU x mul, GELU, bias
+  kAttnScore,    // Q K^T over the context (reads the K cache)
+  kSoftmax,      // row softmax over the context
+  kAttnValue,    // P V over the context (reads the V cache)
+  kEmbedding,    // table lookup (reads rows of the table)
+  kAllReduce,    // tensor-parallel reduction across sockets
 };
 
 const char* op_kind_name(OpKind k);
@@ -31,7 +31,7 @@ ComputeClass compute_class(OpKind k);
 struct OpNode {
   std::string name;
   OpKind kind = OpKind::kElementwise;
-  uint64_t rows = 1;               // stream rows (tokens x batch) this op processes
+  uint64_t rows = 1;  // stream rows (tokens x batch) this op processes
   double flops = 0.0;
   uint64_t weight_bytes = 0;       // parameters read from memory
   uint64_t state_read_bytes = 0;   // KV cache read from memory

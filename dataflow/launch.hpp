@@ -6,9 +6,17 @@
 #include <string>
 
 #include "dataflow/section.hpp"
-#include "sim/machine_config.hpp"
 
 namespace rdusim {
+
+// Costs of launching one kernel (a section): Program Load -> Argument Load -> Kernel Execute.
+struct LaunchParams {
+  double host_launch_ns = 0.0;         // host runtime + PCIe round trip per host-issued launch
+  double device_launch_ns = 0.0;       // on-chip (AGCU) sequencing per launch when hardware-orchestrated
+  double program_load_fixed_ns = 0.0;  // per program load, before the bits stream
+  double config_bytes_per_tile = 0.0;  // configuration bits per PCU/PMU, streamed from HBM
+  double argument_load_ns = 0.0;       // per launch
+};
 
 enum class Orchestration { kHost, kDevice };
 

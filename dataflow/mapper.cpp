@@ -2,19 +2,22 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <functional>
+#include <map>
 #include <set>
 
-#include "sim/error.hpp"
+#include "sim/core/error.hpp"
 
 namespace rdusim {
 
 const char* dep_name(Dep d) {
   switch (d) {
-    case Dep::kProportional: return "proportional";
-    case Dep::kAll: return "all";
-    case Dep::kPrefix: return "prefix";
+    case Dep::kProportional:
+      return "proportional";
+    case Dep::kAll:
+      return "all";
+    case Dep::kPrefix:
+      return "prefix";
   }
   return "?";
 }
@@ -204,7 +207,8 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
     work.push_back(compute_weight(op, socket.pcu, st.chunk_rows));
     plan.stages.push_back(std::move(st));
   }
-  uint32_t available_pcus = fused ? static_cast<uint32_t>(socket.pcu.count * replay.fused_pcu_fraction) : socket.pcu.count;
+  uint32_t available_pcus =
+      fused ? static_cast<uint32_t>(socket.pcu.count * replay.fused_pcu_fraction) : socket.pcu.count;
   allocate_pcus(plan, work, std::max<uint32_t>(available_pcus, 1));
   place_on_rdn(plan, socket);
   // Weight streaming prefetches whole weights (and KV cache) into PMUs when they fit in SRAM: the
@@ -243,7 +247,8 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
     }
   }
   plan.pmus_used = std::min<uint32_t>(
-      socket.pmu.count, std::max<uint32_t>(plan.pcus_used, static_cast<uint32_t>(std::ceil(plan.sram_bytes / socket.pmu.sram_bytes))));
+      socket.pmu.count,
+      std::max<uint32_t>(plan.pcus_used, static_cast<uint32_t>(std::ceil(plan.sram_bytes / socket.pmu.sram_bytes))));
   return plan;
 }
 

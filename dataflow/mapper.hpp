@@ -6,8 +6,9 @@
 #include <vector>
 
 #include "dataflow/fusion.hpp"
+#include "dataflow/replay_params.hpp"
 #include "dataflow/section.hpp"
-#include "sim/machine_config.hpp"
+#include "dataflow/socket.hpp"
 
 namespace rdusim {
 

@@ -4,8 +4,8 @@
 // all PCUs: thousands of tiles as stage groups, not thousands of processes.
 #pragma once
 #include "dataflow/pcu_timing.hpp"
-#include "sim/run_context.hpp"
-#include "sim/sc_time_util.hpp"
+#include "sim/core/run_context.hpp"
+#include "sim/core/time.hpp"
 
 namespace rdusim {
 

@@ -10,12 +10,12 @@ namespace rdusim {
 enum class ComputeClass { kSystolic, kSimd, kNone };
 
 struct PcuParams {
-  uint32_t count = 0;                      // PCUs per socket (required)
-  double clock_ghz = 0.0;                  // required
-  double systolic_flops_per_cycle = 0.0;   // per PCU, BF16 (derived from peak / (count x clock) by the loader)
-  uint32_t systolic_rows = 1;              // rows of the output-stationary array (stream rows fill it)
-  double simd_flops_per_cycle = 0.0;       // per PCU: lanes x stages
-  uint32_t pipeline_latency_cycles = 0;    // header + body + tail fill, paid once per stage
+  uint32_t count = 0;                     // PCUs per socket (required)
+  double clock_ghz = 0.0;                 // required
+  double systolic_flops_per_cycle = 0.0;  // per PCU, BF16 (derived from peak / (count x clock) by the loader)
+  uint32_t systolic_rows = 1;             // rows of the output-stationary array (stream rows fill it)
+  double simd_flops_per_cycle = 0.0;      // per PCU: lanes x stages
+  uint32_t pipeline_latency_cycles = 0;   // header + body + tail fill, paid once per stage
   double peak_tflops() const { return count * clock_ghz * systolic_flops_per_cycle / 1e3; }
 };
 

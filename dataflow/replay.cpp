@@ -92,19 +92,22 @@ void Replayer::loader_body(SectionRt& sec, StageRt& st, size_t load) {
     buf.reserve();
     uint64_t bytes = per + (j < extra ? 1 : 0);
     double issued = now_ns();
-    tier.submit(bytes, false, [this, &buf, &st, load, trace, issued, last_done, j, bytes, name = ms.name] {
-      double t = now_ns();
-      if (trace) {
-        double from = std::min(t, std::max(issued, *last_done));
-        m_ctx.trace.slice(st.load_tracks[load], name, from, t, {{"chunk", j}, {"bytes", double(bytes)}});
-      }
-      *last_done = std::max(*last_done, t);
-      if (st.first_load_done_ns < 0) {
-        st.first_load_done_ns = t;
-        st.first_load = load;
-      }
-      buf.commit();
-    }, source);
+    tier.submit(
+        bytes, false,
+        [this, &buf, &st, load, trace, issued, last_done, j, bytes, name = ms.name] {
+          double t = now_ns();
+          if (trace) {
+            double from = std::min(t, std::max(issued, *last_done));
+            m_ctx.trace.slice(st.load_tracks[load], name, from, t, {{"chunk", j}, {"bytes", double(bytes)}});
+          }
+          *last_done = std::max(*last_done, t);
+          if (st.first_load_done_ns < 0) {
+            st.first_load_done_ns = t;
+            st.first_load = load;
+          }
+          buf.commit();
+        },
+        source);
     ++m_chunk_events;
   }
 }
@@ -152,7 +155,8 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
     if (trace && t > 0) {
       m_ctx.trace.slice(st.track, p.name, t0, now_ns(), {{"chunk", i}, {"pcus", p.pcus}});
       if (!flow_drawn && st.first_load_done_ns >= 0 && !p.loads.empty()) {
-        m_ctx.trace.flow(st.load_tracks[st.first_load], st.first_load_done_ns - 0.001, st.track, t0 + 0.001, "weights->compute");
+        m_ctx.trace.flow(st.load_tracks[st.first_load], st.first_load_done_ns - 0.001, st.track, t0 + 0.001,
+                         "weights->compute");
         flow_drawn = true;
       }
     }
@@ -171,10 +175,13 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
       st.waiting = "write credits";
       st.writes->reserve();
       StreamBuffer* wb = st.writes.get();
-      t.submit(pending, true, [wb] {
-        wb->commit();
-        wb->release(1);
-      }, write_source);
+      t.submit(
+          pending, true,
+          [wb] {
+            wb->commit();
+            wb->release(1);
+          },
+          write_source);
       pending = 0;
     };
     write(p.write_bytes, Tier::kHbm, pending_act);
@@ -226,7 +233,8 @@ SectionResult Replayer::run_section(const SectionPlan& plan, double launch_ns, c
     for (size_t l = 0; l < sp.loads.size(); ++l) st->sources.push_back(m_next_source++);
     st->write_source = m_next_source++;
     for (const auto& l : sp.loads) st->loads.push_back(std::make_unique<StreamBuffer>(l.name, l.buffer_chunks));
-    if (sp.write_bytes + sp.state_write_bytes > 0) st->writes = std::make_unique<StreamBuffer>(sp.name + ".writes", m_replay.write_buffer_chunks);
+    if (sp.write_bytes + sp.state_write_bytes > 0)
+      st->writes = std::make_unique<StreamBuffer>(sp.name + ".writes", m_replay.write_buffer_chunks);
     st->released.assign(sp.inputs.size(), 0);
     if (trace_detail && m_ctx.trace.on()) {
       st->track = m_ctx.trace.track(socket, "stage " + sp.name);
@@ -256,9 +264,11 @@ SectionResult Replayer::run_section(const SectionPlan& plan, double launch_ns, c
     std::string base = stats_prefix + "." + st->plan->name + ".";
     stats.accumulate(base + "compute_ns", st->times.compute_ns, "ns", "PCU busy time of the stage");
     stats.accumulate(base + "wait_input_ns", st->times.wait_input_ns, "ns", "waiting for an on-chip producer");
-    stats.accumulate(base + "wait_memory_ns", st->times.wait_memory_ns, "ns", "waiting for weights/KV/activations from memory");
+    stats.accumulate(base + "wait_memory_ns", st->times.wait_memory_ns, "ns",
+                     "waiting for weights/KV/activations from memory");
     stats.accumulate(base + "wait_output_ns", st->times.wait_output_ns, "ns", "waiting for buffer or write credits");
-    stats.accumulate(base + "span_ns", st->times.end_ns - st->times.start_ns, "ns", "first chunk start to last chunk end");
+    stats.accumulate(base + "span_ns", st->times.end_ns - st->times.start_ns, "ns",
+                     "first chunk start to last chunk end");
   }
   if (m_ctx.trace.on()) {
     m_ctx.trace.slice(m_ctx.trace.track(socket, "kernels"), plan.name, res.start_ns, res.end_ns,

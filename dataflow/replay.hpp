@@ -9,10 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "dataflow/replay_params.hpp"
 #include "dataflow/section.hpp"
+#include "dataflow/socket.hpp"
 #include "interconnect/fabric.hpp"
 #include "memory/stream_buffer.hpp"
-#include "sim/socket.hpp"
 
 namespace rdusim {
 
@@ -33,8 +34,8 @@ struct StageResult {
 
 struct SectionResult {
   std::string name;
-  double start_ns = 0.0;      // launch begins
-  double exec_start_ns = 0.0; // kernel execute begins
+  double start_ns = 0.0;       // launch begins
+  double exec_start_ns = 0.0;  // kernel execute begins
   double end_ns = 0.0;
   std::vector<StageResult> stages;
   double launch_ns() const { return exec_start_ns - start_ns; }

@@ -28,7 +28,7 @@ enum class StreamMode {
 enum class Tier { kHbm, kDdr };
 
 struct MemStream {
-  std::string name;      // "q_proj.weights"
+  std::string name;  // "q_proj.weights"
   Tier tier = Tier::kHbm;
   uint64_t bytes = 0;
   uint32_t chunks = 1;
@@ -37,8 +37,8 @@ struct MemStream {
 
 struct StageInput {
   bool from_memory = false;
-  int buffer = -1;       // index in SectionPlan::buffers (on-chip edge)
-  int stream = -1;       // index in StagePlan::loads (memory)
+  int buffer = -1;  // index in SectionPlan::buffers (on-chip edge)
+  int stream = -1;  // index in StagePlan::loads (memory)
   uint32_t producer_chunks = 1;
   Dep dep = Dep::kProportional;
 };
@@ -53,12 +53,12 @@ struct StagePlan {
   uint32_t chunks = 1;
   uint32_t pcus = 0;
   std::vector<StageInput> inputs;
-  std::vector<MemStream> loads;  // weights, KV cache, activations from memory
-  std::vector<int> outputs;      // on-chip buffers this stage fills
-  uint64_t write_bytes = 0;      // activations written to HBM
+  std::vector<MemStream> loads;    // weights, KV cache, activations from memory
+  std::vector<int> outputs;        // on-chip buffers this stage fills
+  uint64_t write_bytes = 0;        // activations written to HBM
   uint64_t state_write_bytes = 0;  // KV cache appends
   Tier state_tier = Tier::kHbm;    // where the KV cache lives
-  uint64_t collective_bytes = 0; // all-reduce payload (per socket), 0 when not a collective
+  uint64_t collective_bytes = 0;   // all-reduce payload (per socket), 0 when not a collective
 };
 
 struct BufferPlan {
@@ -71,8 +71,8 @@ struct BufferPlan {
 };
 
 struct SectionPlan {
-  std::string name;          // "decoder.fused" or "decoder.q_proj"
-  std::string kernel;        // kernel identity: consecutive launches of the same kernel skip Program Load
+  std::string name;    // "decoder.fused" or "decoder.q_proj"
+  std::string kernel;  // kernel identity: consecutive launches of the same kernel skip Program Load
   StreamMode mode = StreamMode::kWeight;
   std::vector<StagePlan> stages;
   std::vector<BufferPlan> buffers;

@@ -19,8 +19,8 @@ namespace rdusim {
 struct FabricParams {
   std::string topology = "full_mesh";  // ring | full_mesh | switch
   uint32_t endpoints = 1;
-  LinkParams link;                     // every link of the topology
-  std::string algorithm = "ring";      // collective algorithm: ring | direct
+  LinkParams link;                 // every link of the topology
+  std::string algorithm = "ring";  // collective algorithm: ring | direct
 };
 
 enum class CollectiveKind { kAllReduce, kReduceScatter, kAllGather };

@@ -22,12 +22,18 @@ void DmaEngine::copy(DramTier& src, DramTier& dst, uint64_t bytes, const std::st
   for (uint64_t i = 0; i < n; ++i) {
     credits.reserve();
     uint64_t b = i + 1 == n ? bytes - chunk * (n - 1) : chunk;
-    src.submit(b, false, [&dst, &credits, b] {
-      dst.submit(b, true, [&credits] {
-        credits.commit();
-        credits.release(1);
-      }, kWriteSource);
-    }, kReadSource);
+    src.submit(
+        b, false,
+        [&dst, &credits, b] {
+          dst.submit(
+              b, true,
+              [&credits] {
+                credits.commit();
+                credits.release(1);
+              },
+              kWriteSource);
+        },
+        kReadSource);
   }
   while (credits.occupancy() > 0) credits.wait_committed(credits.committed() + 1);
   m_bytes += bytes;

@@ -4,7 +4,7 @@
 // with at most `outstanding` chunks in flight. The rate is whatever the two tiers' channels give.
 #pragma once
 #include "memory/dram_tier.hpp"
-#include "sim/run_context.hpp"
+#include "sim/core/run_context.hpp"
 
 namespace rdusim {
 

@@ -1,8 +1,8 @@
 #include "memory/dram_channel.hpp"
 
-#include "memory/dram_timing.hpp"
-
 #include <vector>
+
+#include "memory/dram_timing.hpp"
 
 namespace rdusim {
 
@@ -83,8 +83,9 @@ void DramChannel::schedule_wake() {
   if (m_waiting_count > 0) {
     auto it = m_params.round_robin ? m_waiting.lower_bound(m_next_source) : m_waiting.begin();
     if (it == m_waiting.end()) it = m_waiting.begin();
-    double room_at = m_bus_free_ns - double(m_params.queue_bytes - std::min(m_params.queue_bytes, it->second.front().bytes)) /
-                                         m_params.bandwidth_gbps;
+    double room_at =
+        m_bus_free_ns - double(m_params.queue_bytes - std::min(m_params.queue_bytes, it->second.front().bytes)) /
+                            m_params.bandwidth_gbps;
     if (room_at > now + 1e-3 && (next < 0 || room_at < next)) next = room_at;
   }
   if (next >= 0) m_wake.notify(ns(std::max(0.0, next - now)));

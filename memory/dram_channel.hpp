@@ -3,8 +3,8 @@
 // latency_ns after its last byte leaves the bus. At most queue_depth requests and queue_bytes bytes
 // are admitted at once; the rest wait in per-source queues and are admitted either by priority (the
 // lowest source id first: replays number sources in pipeline order, the compiler's static schedule)
-// or round-robin (fair arbitration). Either way one stream's deep prefetch cannot starve another's. One SC_METHOD activation
-// per completion, never one per cycle.
+// or round-robin (fair arbitration). Either way one stream's deep prefetch cannot starve another's. One SC_METHOD
+// activation per completion, never one per cycle.
 #pragma once
 #include <systemc>
 
@@ -13,15 +13,15 @@
 #include <functional>
 #include <map>
 
-#include "sim/run_context.hpp"
-#include "sim/sc_time_util.hpp"
+#include "sim/core/run_context.hpp"
+#include "sim/core/time.hpp"
 
 namespace rdusim {
 
 struct DramChannelParams {
-  double bandwidth_gbps = 0.0;  // required
-  double latency_ns = 0.0;      // required
-  uint32_t queue_depth = 64;    // default lives here and nowhere else
+  double bandwidth_gbps = 0.0;    // required
+  double latency_ns = 0.0;        // required
+  uint32_t queue_depth = 64;      // default lives here and nowhere else
   uint64_t queue_bytes = 262144;  // transfer backlog admitted ahead of a request (one larger request still is)
   bool round_robin = false;       // arbitration among waiting sources: false = priority (lowest id)
 };
@@ -30,7 +30,8 @@ struct MemRequest {
   uint64_t bytes = 0;
   bool write = false;
   std::function<void()> on_done;
-  uint32_t source = 0;  // requester (a stream); waiting requests are admitted round-robin by source  // called from the channel's process at completion
+  uint32_t source = 0;  // requester (a stream); waiting requests are admitted round-robin by source  // called from the
+                        // channel's process at completion
 };
 
 class DramChannel : public sc_core::sc_module {
@@ -57,7 +58,7 @@ class DramChannel : public sc_core::sc_module {
   DramChannelParams m_params;
   std::deque<InService> m_in_service;
   std::map<uint32_t, std::deque<MemRequest>> m_waiting;  // per source
-  uint32_t m_next_source = 0;   // round-robin position
+  uint32_t m_next_source = 0;                            // round-robin position
   uint64_t m_waiting_count = 0;
   bool has_room(uint64_t bytes) const;
   double m_bus_free_ns = 0.0;

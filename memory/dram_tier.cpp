@@ -12,8 +12,9 @@ DramTier::DramTier(sc_core::sc_module_name name, const DramTierParams& params, R
     m_channels.push_back(std::make_unique<DramChannel>(fmt::format("ch{}", i).c_str(), params.channel, ctx));
   }
   ctx.stats.add(*this, "peak_used_bytes", m_peak_used_bytes, "bytes", "most bytes placed in the tier at once");
-  ctx.stats.derived(*this, "bytes_moved", "bytes", [this] { return static_cast<double>(bytes_moved()); },
-                    "bytes read plus written over all channels");
+  ctx.stats.derived(
+      *this, "bytes_moved", "bytes", [this] { return static_cast<double>(bytes_moved()); },
+      "bytes read plus written over all channels");
   ctx.stats.derived(
       *this, "utilization", "ratio",
       [this] {
@@ -34,7 +35,8 @@ void DramTier::submit(uint64_t bytes, bool write, std::function<void()> on_done,
   const uint64_t granule = m_params.interleave_bytes;
   // Pieces: a request covering at least one full stripe is spread evenly over all channels;
   // a smaller one touches ceil(bytes / granule) consecutive channels.
-  uint32_t pieces = bytes >= granule * n ? n : static_cast<uint32_t>(std::max<uint64_t>(1, (bytes + granule - 1) / granule));
+  uint32_t pieces =
+      bytes >= granule * n ? n : static_cast<uint32_t>(std::max<uint64_t>(1, (bytes + granule - 1) / granule));
   struct Pending {
     uint32_t left;
     std::function<void()> done;
@@ -63,7 +65,9 @@ bool DramTier::place(const std::string& region, double bytes) {
   m_regions[region] = bytes;
   m_used_bytes += bytes;
   m_peak_used_bytes = std::max(m_peak_used_bytes, m_used_bytes);
-  if (m_ctx.trace.on()) m_ctx.trace.counter(m_ctx.trace.process(socket_name(*this)), m_params.name + " used GB", now_ns(), m_used_bytes / 1e9);
+  if (m_ctx.trace.on())
+    m_ctx.trace.counter(m_ctx.trace.process(socket_name(*this)), m_params.name + " used GB", now_ns(),
+                        m_used_bytes / 1e9);
   return true;
 }
 
@@ -72,7 +76,9 @@ void DramTier::remove(const std::string& region) {
   if (it == m_regions.end()) return;
   m_used_bytes -= it->second;
   m_regions.erase(it);
-  if (m_ctx.trace.on()) m_ctx.trace.counter(m_ctx.trace.process(socket_name(*this)), m_params.name + " used GB", now_ns(), m_used_bytes / 1e9);
+  if (m_ctx.trace.on())
+    m_ctx.trace.counter(m_ctx.trace.process(socket_name(*this)), m_params.name + " used GB", now_ns(),
+                        m_used_bytes / 1e9);
 }
 
 void DramTier::flush_trace(double bin_ns) {

@@ -15,11 +15,11 @@
 namespace rdusim {
 
 struct DramTierParams {
-  std::string name;              // "hbm" or "ddr"
-  double capacity_bytes = 0.0;   // required
-  uint32_t channels = 1;         // required
+  std::string name;             // "hbm" or "ddr"
+  double capacity_bytes = 0.0;  // required
+  uint32_t channels = 1;        // required
   uint64_t interleave_bytes = 4096;
-  DramChannelParams channel;     // per-channel bandwidth and latency
+  DramChannelParams channel;  // per-channel bandwidth and latency
   double total_bandwidth_gbps() const { return channel.bandwidth_gbps * channels; }
 };
 

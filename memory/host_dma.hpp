@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/run_context.hpp"
-#include "sim/sc_time_util.hpp"
+#include "sim/core/run_context.hpp"
+#include "sim/core/time.hpp"
 
 namespace rdusim {
 

@@ -11,13 +11,15 @@ bool PmuArray::allocate(double bytes) {
   if (m_allocated + bytes > m_params.usable_bytes()) return false;
   m_allocated += bytes;
   m_peak = std::max(m_peak, m_allocated);
-  if (m_ctx.trace.on()) m_ctx.trace.counter(m_ctx.trace.process(socket_name(*this)), "PMU SRAM MB", now_ns(), m_allocated / 1e6);
+  if (m_ctx.trace.on())
+    m_ctx.trace.counter(m_ctx.trace.process(socket_name(*this)), "PMU SRAM MB", now_ns(), m_allocated / 1e6);
   return true;
 }
 
 void PmuArray::free(double bytes) {
   m_allocated = std::max(0.0, m_allocated - bytes);
-  if (m_ctx.trace.on()) m_ctx.trace.counter(m_ctx.trace.process(socket_name(*this)), "PMU SRAM MB", now_ns(), m_allocated / 1e6);
+  if (m_ctx.trace.on())
+    m_ctx.trace.counter(m_ctx.trace.process(socket_name(*this)), "PMU SRAM MB", now_ns(), m_allocated / 1e6);
 }
 
 }  // namespace rdusim

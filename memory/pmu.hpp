@@ -6,15 +6,15 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/run_context.hpp"
-#include "sim/sc_time_util.hpp"
+#include "sim/core/run_context.hpp"
+#include "sim/core/time.hpp"
 
 namespace rdusim {
 
 struct PmuParams {
-  uint32_t count = 0;          // required
-  double sram_bytes = 0.0;     // per PMU, required
-  uint32_t banks = 16;         // per PMU
+  uint32_t count = 0;            // required
+  double sram_bytes = 0.0;       // per PMU, required
+  uint32_t banks = 16;           // per PMU
   double usable_fraction = 0.9;  // share of SRAM a compiled section may use (rest: compiler overheads)
   double total_bytes() const { return count * sram_bytes; }
   double usable_bytes() const { return total_bytes() * usable_fraction; }

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "sim/error.hpp"
+#include "sim/core/error.hpp"
 
 namespace rdusim {
 

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "sim/sc_time_util.hpp"
+#include "sim/core/time.hpp"
 
 namespace rdusim {
 

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "sim/error.hpp"
+#include "sim/core/error.hpp"
 
 namespace rdusim {
 
@@ -26,18 +26,17 @@ TierAllocator::TierAllocator(TierAllocatorParams params, std::vector<PinnedRegio
 
   if (m_params.experts_in_fast) {
     // Every expert is placed once, for good: the region is exactly all of them.
-    if (m_all_experts_bytes > left) missing("pinned regions + all experts", fast, m_pinned_bytes + m_all_experts_bytes,
-                                            fast.capacity_bytes);
+    if (m_all_experts_bytes > left)
+      missing("pinned regions + all experts", fast, m_pinned_bytes + m_all_experts_bytes, fast.capacity_bytes);
     m_region_bytes = m_all_experts_bytes;
     for (size_t i = 0; i < m_experts.size(); ++i) place(i);
     return;
   }
   m_region_bytes = m_params.expert_region_bytes ? m_params.expert_region_bytes : left;
-  if (m_region_bytes > left) missing("pinned regions + expert region", fast, m_pinned_bytes + m_region_bytes,
-                                     fast.capacity_bytes);
+  if (m_region_bytes > left)
+    missing("pinned regions + expert region", fast, m_pinned_bytes + m_region_bytes, fast.capacity_bytes);
   if (largest > m_region_bytes) {
-    missing("pinned regions + the largest expert", fast, m_pinned_bytes + largest,
-            m_pinned_bytes + m_region_bytes);
+    missing("pinned regions + the largest expert", fast, m_pinned_bytes + largest, m_pinned_bytes + m_region_bytes);
   }
   if (m_all_experts_bytes > m_params.home.capacity_bytes) {
     missing("all experts", m_params.home, m_all_experts_bytes, m_params.home.capacity_bytes);

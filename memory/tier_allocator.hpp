@@ -23,7 +23,7 @@ struct PinnedRegion {
 
 struct ExpertSize {
   std::string name;
-  uint64_t bytes = 0;           // all shards together
+  uint64_t bytes = 0;  // all shards together
 };
 
 struct TierAllocatorParams {
@@ -84,12 +84,12 @@ class TierAllocator {
   uint64_t m_all_experts_bytes = 0;
   uint64_t m_region_bytes = 0;
   uint64_t m_region_used_bytes = 0;
-  std::list<size_t> m_lru;                        // resident experts, least recently used first
+  std::list<size_t> m_lru;                         // resident experts, least recently used first
   std::vector<std::list<size_t>::iterator> m_pos;  // each resident expert's place in m_lru
   std::vector<bool> m_resident;
-  uint64_t m_hits = 0;        // accesses that found the expert resident
-  uint64_t m_misses = 0;      // accesses that copied it in
-  uint64_t m_evictions = 0;   // experts dropped from the region
+  uint64_t m_hits = 0;       // accesses that found the expert resident
+  uint64_t m_misses = 0;     // accesses that copied it in
+  uint64_t m_evictions = 0;  // experts dropped from the region
   uint64_t m_bytes_copied = 0;
 };
 

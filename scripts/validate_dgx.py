@@ -43,13 +43,13 @@ ROWS = [
     ("1x A100 Mistral-7B TPOT, 10 x 2000-token prompts", 12.1, "ms", VLLM, decode("dgx-a100", "mistral-7b", 1, 10, 2000)),
     ("1x H100 Mistral-7B TPOT, 10 x 2000-token prompts", 9.0, "ms", VLLM, decode("dgx-h100", "mistral-7b", 1, 10, 2000)),
     ("A100 PCIe Gen4 x16 pinned host -> device copy", 25.5, "GB/s", BWTEST + " (25-26 GB/s)",
-     ["h2d", "--machine", "dgx-a100", "--mode", "per-gpu", "--tp", "1", "--bytes", "1e9"]),
+     ["switch", "--machine", "dgx-a100", "--mode", "per-gpu", "--tp", "1", "--bytes", "1e9", "--json"]),
 ]
 
 
 def simulate(build, args):
-    if args[0] == "h2d":
-        cmd = [os.path.join(build, "rdusim-h2d")] + args[1:]
+    if args[0] == "switch":
+        cmd = [os.path.join(build, "rdusim")] + args
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
         return json.loads(out)["gbps"], cmd
     with tempfile.TemporaryDirectory() as d:

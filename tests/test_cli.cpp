@@ -1,15 +1,14 @@
 // End to end through the rdusim binary: bad input gives one line + exit 2 + no output file;
 // identical inputs give byte-identical stats and trace.
 #include <catch2/catch.hpp>
-
-#include <sys/wait.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <map>
-#include <nlohmann/json.hpp>
+#include <sstream>
+#include <sys/wait.h>
 
 namespace fs = std::filesystem;
 

@@ -9,7 +9,9 @@
 
 #include "dataflow/mapper.hpp"
 #include "memory/tier_allocator.hpp"
-#include "sim/scenario.hpp"
+#include "sim/config/machine_config.hpp"
+#include "sim/config/scenario.hpp"
+#include "sim/studies/footprint_study.hpp"
 #include "workloads/composition.hpp"
 #include "workloads/footprint.hpp"
 #include "workloads/random.hpp"
@@ -137,8 +139,10 @@ TEST_CASE("bad compositions name the file and JSON path", "[coe][config]") {
         }) == "c.json:/router/knn/entries: must be at least top_k");
   CHECK(parse_error([](auto& d) { d["fallback"]["confidence_threshold"] = 1.5; }) ==
         "c.json:/fallback/confidence_threshold: must be in [0, 1]");
-  CHECK(parse_error([](auto& d) { d["confidence"]["min"] = 0.9; d["confidence"]["max"] = 0.5; }) ==
-        "c.json:/confidence/min: need 0 <= min < max <= 1");
+  CHECK(parse_error([](auto& d) {
+          d["confidence"]["min"] = 0.9;
+          d["confidence"]["max"] = 0.5;
+        }) == "c.json:/confidence/min: need 0 <= min < max <= 1");
   CHECK(parse_error([](auto& d) { d.erase("router"); }) == "c.json:/router: required key missing");
   CHECK(error_of([] { load_composition_file("/nonexistent/c.json", models_dir()); }) ==
         "/nonexistent/c.json: cannot open file");
@@ -223,8 +227,10 @@ TEST_CASE("a prompt below the confidence threshold falls back to the generalist"
   int fallbacks = 0, n = 10000;
   for (const Route& r : route_batch(c, 3, 0, n)) {
     CHECK(r.fallback == (r.confidence < 0.25));
-    if (r.fallback) CHECK(r.expert == c.fallback->expert);
-    else CHECK(r.expert == c.categories[r.category].expert);
+    if (r.fallback)
+      CHECK(r.expert == c.fallback->expert);
+    else
+      CHECK(r.expert == c.categories[r.category].expert);
     fallbacks += r.fallback;
   }
   CHECK(fallbacks / double(n) == Approx(0.25).margin(0.02));  // (threshold - min) / (max - min)
@@ -307,16 +313,21 @@ TEST_CASE("a large expert evicts several and pinned regions are never evicted", 
 }
 
 TEST_CASE("a composition that fits nowhere errors with the missing GB", "[coe][tier]") {
-  CHECK(error_of([] { TierAllocator(hbm_ddr(100, 50), {}, experts({30, 30})); }) ==
-        "c.json: all experts need 60.0 GB of ddr but it holds 50.0 GB: 10.0 GB missing");
-  CHECK(error_of([] { TierAllocator(hbm_ddr(100, 1000), {{"router", 80 * kGB}}, experts({30})); }) ==
+  CHECK(error_of([] {
+          TierAllocator(hbm_ddr(100, 50), {}, experts({30, 30}));
+        }) == "c.json: all experts need 60.0 GB of ddr but it holds 50.0 GB: 10.0 GB missing");
+  CHECK(error_of([] {
+          TierAllocator(hbm_ddr(100, 1000), {{"router", 80 * kGB}}, experts({30}));
+        }) ==
         "c.json: pinned regions + the largest expert need 110.0 GB of hbm but it holds 100.0 GB: 10.0 GB missing");
-  CHECK(error_of([] { TierAllocator(hbm_ddr(10, 1000), {{"kv", 12 * kGB}}, experts({1})); }) ==
-        "c.json: pinned regions need 12.0 GB of hbm but it holds 10.0 GB: 2.0 GB missing");
+  CHECK(error_of([] {
+          TierAllocator(hbm_ddr(10, 1000), {{"kv", 12 * kGB}}, experts({1}));
+        }) == "c.json: pinned regions need 12.0 GB of hbm but it holds 10.0 GB: 2.0 GB missing");
   auto dgx = hbm_ddr(100, 0);
   dgx.experts_in_fast = true;
-  CHECK(error_of([&] { TierAllocator(dgx, {{"router", 10 * kGB}}, experts({40, 40, 40})); }) ==
-        "c.json: pinned regions + all experts need 130.0 GB of hbm but it holds 100.0 GB: 30.0 GB missing");
+  CHECK(error_of([&] {
+          TierAllocator(dgx, {{"router", 10 * kGB}}, experts({40, 40, 40}));
+        }) == "c.json: pinned regions + all experts need 130.0 GB of hbm but it holds 100.0 GB: 30.0 GB missing");
 }
 
 TEST_CASE("experts homed in the fast tier always hit", "[coe][tier]") {
@@ -391,12 +402,16 @@ TEST_CASE("a trace file lists arrivals and mistakes name the entry", "[coe][requ
   CHECK(ok[1].id == 1);
   CHECK(ok[1].arrival_us == 1500.5);
   CHECK(ok[1].output_tokens == 200);
-  CHECK(error_of([] { parse_trace(R"([{"arrival_us": 0, "input_tokens": 1, "output_tokens": 1},
-                                      {"arrival_us": 5, "output_tokens": 1}])", "t.json"); }) ==
-        "t.json:/1/input_tokens: required key missing");
-  CHECK(error_of([] { parse_trace(R"([{"arrival_us": 9, "input_tokens": 1, "output_tokens": 1},
-                                      {"arrival_us": 5, "input_tokens": 1, "output_tokens": 1}])", "t.json"); }) ==
-        "t.json:/1/arrival_us: arrivals must not decrease (previous request arrives later)");
+  CHECK(error_of([] {
+          parse_trace(R"([{"arrival_us": 0, "input_tokens": 1, "output_tokens": 1},
+                                      {"arrival_us": 5, "output_tokens": 1}])",
+                      "t.json");
+        }) == "t.json:/1/input_tokens: required key missing");
+  CHECK(error_of([] {
+          parse_trace(R"([{"arrival_us": 9, "input_tokens": 1, "output_tokens": 1},
+                                      {"arrival_us": 5, "input_tokens": 1, "output_tokens": 1}])",
+                      "t.json");
+        }) == "t.json:/1/arrival_us: arrivals must not decrease (previous request arrives later)");
   CHECK(error_of([] { parse_trace(R"([{"arrival_us": 0, "input_tokens": 0, "output_tokens": 1}])", "t.json"); }) ==
         "t.json:/0/input_tokens: must be at least 1");
   CHECK(error_of([] { parse_trace(R"([7])", "t.json"); }) == "t.json:/0: expected an object");
@@ -426,13 +441,13 @@ TEST_CASE("footprint counts match capacity arithmetic exactly", "[coe][footprint
   REQUIRE(r.curve.size() == 100);
   CHECK(r.curve[0].sn40l_nodes == 1);
   CHECK(r.curve[0].dgx_nodes == 1);
-  CHECK(r.curve[15].dgx_nodes == 1);   // 16 experts
-  CHECK(r.curve[16].dgx_nodes == 2);   // 17 experts
-  CHECK(r.curve[89].sn40l_nodes == 1); // 90 experts: ceil(90 / 16) = 6 DGX nodes
+  CHECK(r.curve[15].dgx_nodes == 1);    // 16 experts
+  CHECK(r.curve[16].dgx_nodes == 2);    // 17 experts
+  CHECK(r.curve[89].sn40l_nodes == 1);  // 90 experts: ceil(90 / 16) = 6 DGX nodes
   CHECK(r.curve[89].dgx_nodes == 6);
   CHECK(r.curve[90].sn40l_nodes == 2);
   CHECK(r.max_reduction == 6.0);
-  CHECK(r.max_reduction_at == 81);     // the first N needing 6 DGX nodes: 5 x 16 + 1
+  CHECK(r.max_reduction_at == 81);  // the first N needing 6 DGX nodes: 5 x 16 + 1
 }
 
 TEST_CASE("7B experts: SN40L DDR vs DGX HBM from the datasheet capacities", "[coe][footprint]") {

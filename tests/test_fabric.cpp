@@ -3,11 +3,11 @@
 
 #include <memory>
 
+#include "dataflow/socket.hpp"
 #include "interconnect/fabric.hpp"
-#include "sim/executor.hpp"
-#include "sim/machine_config.hpp"
-#include "sim/scenario.hpp"
-#include "sim/socket.hpp"
+#include "sim/config/machine_config.hpp"
+#include "sim/config/scenario.hpp"
+#include "sim/run/executor.hpp"
 
 using namespace rdusim;
 
@@ -45,7 +45,8 @@ TEST_CASE("a ring all-reduce of N bytes on 8 takes 2(T-1)/T N/BW plus latencies"
   double t = all_reduce_ns(p, n);
   const double T = 8;
   // 2(T-1) steps, each moving N/T over one link and paying its latency and per-message overhead.
-  double expect = 2 * (T - 1) / T * n / p.link.bandwidth_gbps + 2 * (T - 1) * (p.link.latency_ns + p.link.per_message_ns);
+  double expect =
+      2 * (T - 1) / T * n / p.link.bandwidth_gbps + 2 * (T - 1) * (p.link.latency_ns + p.link.per_message_ns);
   CHECK(t == Approx(expect).epsilon(0.02));
 }
 
@@ -66,7 +67,8 @@ TEST_CASE("an expert copy over 8 sockets takes N / aggregate DDR->HBM rate plus 
   MachineConfig m = load_machine_file(resolve_config("sn40l-8", "configs/machines"));
   RunContext ctx;
   std::vector<std::unique_ptr<Socket>> sockets;
-  for (int r = 0; r < 8; ++r) sockets.push_back(std::make_unique<Socket>(("rdu" + std::to_string(r)).c_str(), m.socket, ctx));
+  for (int r = 0; r < 8; ++r)
+    sockets.push_back(std::make_unique<Socket>(("rdu" + std::to_string(r)).c_str(), m.socket, ctx));
   const uint64_t n = 13476831232ull;  // a Llama-2-7B expert in BF16
   Executor ex("run", [&] {
     int left = 8;

@@ -1,14 +1,13 @@
 // End to end through the binaries on the DGX machines: `rdusim run --machine dgx-*` works like on
 // the SN40L (same scenario keys, tp up to 8, layer or model scope) and bad input is one line, exit 2.
 #include <catch2/catch.hpp>
-
-#include <sys/wait.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
+#include <sys/wait.h>
 
 namespace fs = std::filesystem;
 
@@ -34,8 +33,10 @@ Result run(const std::string& bin, const std::string& args) {
 
 TEST_CASE("rdusim run --machine dgx-h100 takes the SN40L's scenario keys", "[gpu][cli]") {
   fs::path out = fs::temp_directory_path() / ("rdusim_gpu_cli_out_" + std::to_string(::getpid()));
-  Result r = run(RDUSIM_BIN, "run --machine dgx-h100 --model llama2-70b --phase prefill --seq 512 --tp 8 --scope layer "
-                             "--out " + out.string());
+  Result r = run(RDUSIM_BIN,
+                 "run --machine dgx-h100 --model llama2-70b --phase prefill --seq 512 --tp 8 --scope layer "
+                 "--out " +
+                     out.string());
   INFO(r.err);
   REQUIRE(r.code == 0);
   CHECK(r.out.find("kernel by kernel, tp 8 on dgx-h100") != std::string::npos);
@@ -55,13 +56,13 @@ TEST_CASE("bad GPU scenarios are one line and exit 2", "[gpu][cli]") {
   r = run(RDUSIM_BIN, "run --machine dgx-a100 --set machine/gpu/sm/count=0 --quiet --out ''");
   CHECK(r.code == 2);
   CHECK(r.err.find("dgx-a100.json:/gpu/sm/count: must be positive") != std::string::npos);
-  r = run(RDUSIM_H2D_BIN, "--machine dgx-a100 --mode pipe");
+  r = run(RDUSIM_BIN, "switch --machine dgx-a100 --bytes 1e9 --mode pipe");
   CHECK(r.code == 2);
   CHECK(r.err.find("unknown load mode \"pipe\" (known: paper, per-gpu)") != std::string::npos);
 }
 
-TEST_CASE("rdusim-h2d reports the paper mode's one-pipe rate", "[gpu][cli]") {
-  Result r = run(RDUSIM_H2D_BIN, "--machine dgx-h100 --mode paper --bytes 64e9 --tp 8");
+TEST_CASE("rdusim switch reports the paper mode's one-pipe rate", "[gpu][cli]") {
+  Result r = run(RDUSIM_BIN, "switch --machine dgx-h100 --mode paper --bytes 64e9 --tp 8 --json");
   REQUIRE(r.code == 0);
   auto j = nlohmann::json::parse(r.out);
   CHECK(j["ns"].get<double>() == Approx(1e9));
@@ -69,8 +70,9 @@ TEST_CASE("rdusim-h2d reports the paper mode's one-pipe rate", "[gpu][cli]") {
 }
 
 TEST_CASE("the CoE router runs on a DGX (scope router)", "[gpu][cli]") {
-  Result r = run(RDUSIM_BIN, "run --machine dgx-h100 --scope router --composition samba-coe-v0.1 --phase prefill "
-                             "--seq 64 --batch 2 --tp 8 --out ''");
+  Result r = run(RDUSIM_BIN,
+                 "run --machine dgx-h100 --scope router --composition samba-coe-v0.1 --phase prefill "
+                 "--seq 64 --batch 2 --tp 8 --out ''");
   INFO(r.err);
   REQUIRE(r.code == 0);
   CHECK(r.out.find("prefill router, batch 2, seq 64, kernel by kernel, tp 8 on dgx-h100") != std::string::npos);

@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "dataflow/gpu_mapper.hpp"
-#include "sim/gpu_config.hpp"
-#include "sim/scenario.hpp"
+#include "sim/config/gpu_config.hpp"
+#include "sim/config/scenario.hpp"
 #include "workloads/decoder.hpp"
 
 using namespace rdusim;
@@ -13,7 +13,9 @@ namespace {
 GpuMachineConfig dgx(const std::string& name) {
   return parse_gpu_machine(JsonReader::load_file(resolve_config(name, "configs/machines")));
 }
-ModelConfig model(const std::string& name) { return parse_model(JsonReader::load_file(resolve_config(name, "workloads/models"))); }
+ModelConfig model(const std::string& name) {
+  return parse_model(JsonReader::load_file(resolve_config(name, "workloads/models")));
+}
 }  // namespace
 
 TEST_CASE("GEMM efficiency: large GEMMs reach the peak fraction, skinny ones the MMA row share", "[gpu]") {

@@ -3,12 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include "dataflow/gpu_mapper.hpp"
+#include "dataflow/socket.hpp"
 #include "interconnect/nvlink.hpp"
 #include "memory/host_dma.hpp"
-#include "sim/executor.hpp"
-#include "sim/gpu_config.hpp"
-#include "sim/run.hpp"
-#include "sim/socket.hpp"
+#include "sim/config/gpu_config.hpp"
+#include "sim/run/executor.hpp"
+#include "sim/run/run.hpp"
 
 using namespace rdusim;
 
@@ -16,7 +16,8 @@ namespace {
 GpuMachineConfig dgx(const std::string& name) {
   return parse_gpu_machine(JsonReader::load_file(resolve_config(name, "configs/machines")));
 }
-OpNode op(const std::string& name, OpKind kind, double flops, uint64_t out_bytes, bool output, const std::string& group) {
+OpNode op(const std::string& name, OpKind kind, double flops, uint64_t out_bytes, bool output,
+          const std::string& group) {
   OpNode n;
   n.name = name;
   n.kind = kind;

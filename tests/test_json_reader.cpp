@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "sim/json_reader.hpp"
+#include "sim/core/json_reader.hpp"
 
 using namespace rdusim;
 
@@ -19,7 +19,8 @@ JsonReader doc(const char* text) { return JsonReader::from_json(nlohmann::json::
 TEST_CASE("a missing required key names file and JSON path", "[config]") {
   auto r = doc(R"({"hbm": {"bandwidth_gbps": 1.0}})");
   double lat = 0;
-  CHECK(error_of([&] { r.child("hbm").required("latency_ns", lat); }) == "m.json:/hbm/latency_ns: required key missing");
+  CHECK(error_of([&] { r.child("hbm").required("latency_ns", lat); }) ==
+        "m.json:/hbm/latency_ns: required key missing");
 }
 
 TEST_CASE("an unknown key is rejected with the known keys listed", "[config]") {

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <functional>
 
-#include "sim/machine_config.hpp"
-#include "sim/scenario.hpp"
+#include "sim/config/machine_config.hpp"
+#include "sim/config/scenario.hpp"
 
 using namespace rdusim;
 
@@ -54,10 +54,13 @@ TEST_CASE("bad machine values name the file and the JSON path", "[config]") {
     edit(j);
     return error_of([&] { parse_machine(JsonReader::from_json(j, "sn40l.json")); });
   };
-  CHECK(with([](auto& j) { j["socket"]["hbm"]["bandwidth_gbps"] = -1800; }).find(
-            "sn40l.json:/socket/hbm/bandwidth_gbps: must be positive") == 0);
+  CHECK(with([](auto& j) {
+          j["socket"]["hbm"]["bandwidth_gbps"] = -1800;
+        }).find("sn40l.json:/socket/hbm/bandwidth_gbps: must be positive") == 0);
   CHECK(with([](auto& j) { j["socket"]["hbm"].erase("latency_ns"); }) ==
         "sn40l.json:/socket/hbm/latency_ns: required key missing");
-  CHECK(with([](auto& j) { j["socket"]["hbm"]["queue_dept"] = 3; }).find("sn40l.json:/socket/hbm/queue_dept: unknown key") == 0);
+  CHECK(with([](auto& j) {
+          j["socket"]["hbm"]["queue_dept"] = 3;
+        }).find("sn40l.json:/socket/hbm/queue_dept: unknown key") == 0);
   CHECK(with([](auto& j) { j["replay"]["chunks_per_stream"] = 0; }).find("sn40l.json:/replay/chunks_per_stream") == 0);
 }

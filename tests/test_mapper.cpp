@@ -2,7 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include "dataflow/mapper.hpp"
-#include "sim/scenario.hpp"
+#include "sim/config/machine_config.hpp"
+#include "sim/config/scenario.hpp"
 
 using namespace rdusim;
 

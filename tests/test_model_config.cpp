@@ -3,7 +3,7 @@
 
 #include <filesystem>
 
-#include "sim/scenario.hpp"
+#include "sim/config/scenario.hpp"
 #include "workloads/model_config.hpp"
 
 using namespace rdusim;

@@ -2,9 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include "dataflow/mapper.hpp"
-#include "sim/executor.hpp"
-#include "sim/isolated.hpp"
-#include "sim/run.hpp"
+#include "sim/config/machine_config.hpp"
+#include "sim/run/executor.hpp"
+#include "sim/run/isolated.hpp"
+#include "sim/run/run.hpp"
 
 using namespace rdusim;
 
@@ -53,7 +54,8 @@ TEST_CASE("a single large GEMM runs within 15% of its roofline bound", "[replay]
   Graph g;
   OpNode x{"x", OpKind::kInput, 8192, 0, 0, 0, 0, 8192ull * 8192 * 2, false, ""};
   OpId in = add_op(g, x);
-  OpNode mm{"gemm", OpKind::kGemm, 8192, 2.0 * 8192 * 8192 * 8192, 8192ull * 8192 * 2, 0, 0, 8192ull * 8192 * 2, true, ""};
+  OpNode mm{"gemm", OpKind::kGemm, 8192, 2.0 * 8192 * 8192 * 8192, 8192ull * 8192 * 2, 0, 0, 8192ull * 8192 * 2, true,
+            ""};
   add_op(g, mm, {in});
   auto plans = map_graph(g, Fusion::kUnfused, m.socket, m.replay, "gemm");
   REQUIRE(plans.size() == 1);

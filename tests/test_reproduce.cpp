@@ -1,12 +1,12 @@
 // End to end: `rdusim reproduce` is deterministic, and the figures it reproduces stay where they
 // were when the model was last documented (docs/validation.md): a regression gate, not a target.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 namespace fs = std::filesystem;

@@ -1,8 +1,8 @@
 // Tensor parallelism end to end on the 8-socket node.
 #include <catch2/catch.hpp>
 
-#include "sim/isolated.hpp"
-#include "sim/run.hpp"
+#include "sim/run/isolated.hpp"
+#include "sim/run/run.hpp"
 
 using namespace rdusim;
 
@@ -18,8 +18,12 @@ Scenario decode(uint32_t tp) {
 }  // namespace
 
 TEST_CASE("TP=1 and TP=8 run the same FLOPs in total", "[tp][sc]") {
-  auto r = run_isolated({[] { return nlohmann::json{{"flops", run_scenario(decode(1), {}).flops}}; },
-                         [] { return nlohmann::json{{"flops", run_scenario(decode(8), {}).flops}}; }},
+  auto r = run_isolated({[] {
+                           return nlohmann::json{{"flops", run_scenario(decode(1), {}).flops}};
+                         },
+                         [] {
+                           return nlohmann::json{{"flops", run_scenario(decode(8), {}).flops}};
+                         }},
                         2);
   // Sharding adds only the all-reduces' additions (hidden per token per all-reduce and socket).
   double f1 = r[0]["flops"], f8 = r[1]["flops"];

@@ -6,17 +6,17 @@ set(RDUSIM_TEST_ENV "RDUSIM_ROOT=${PROJECT_SOURCE_DIR}")
 add_executable(test_unit tests/catch_main.cpp tests/test_dram_timing.cpp tests/test_json_reader.cpp
                          tests/test_model_config.cpp tests/test_pcu_timing.cpp tests/test_mapper.cpp
                          tests/test_machine_config.cpp tests/test_coe_units.cpp tests/test_gpu_model.cpp)
-target_link_libraries(test_unit PRIVATE rdusim_run Catch2::Catch2)
+target_link_libraries(test_unit PRIVATE rdusim_studies Catch2::Catch2)
 catch_discover_tests(test_unit PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")
 
 foreach(t test_dram_channel test_stream_buffer test_pcu test_replay test_gpu_replay test_fabric test_tp)
   add_executable(${t} tests/sc_catch_main.cpp tests/${t}.cpp)
-  target_link_libraries(${t} PRIVATE rdusim_run Catch2::Catch2)
+  target_link_libraries(${t} PRIVATE rdusim_studies Catch2::Catch2)
   catch_discover_tests(${t} PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")
 endforeach()
 
 add_executable(test_cli tests/catch_main.cpp tests/test_cli.cpp)
-target_link_libraries(test_cli PRIVATE rdusim_run Catch2::Catch2)
+target_link_libraries(test_cli PRIVATE rdusim_studies Catch2::Catch2)
 add_dependencies(test_cli rdusim)
 target_compile_definitions(test_cli PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>" RDUSIM_ROOT_DIR="${PROJECT_SOURCE_DIR}")
 catch_discover_tests(test_cli PROPERTIES TIMEOUT 120 ENVIRONMENT "${RDUSIM_TEST_ENV}")
@@ -27,13 +27,13 @@ set_tests_properties(sweep_py PROPERTIES ENVIRONMENT "RDUSIM_ROOT=${PROJECT_SOUR
 
 # The whole reproduction, twice (about 30 s): labelled slow, so the sanitizer pass skips it.
 add_executable(test_reproduce tests/catch_main.cpp tests/test_reproduce.cpp)
-target_link_libraries(test_reproduce PRIVATE rdusim_run Catch2::Catch2)
+target_link_libraries(test_reproduce PRIVATE rdusim_studies Catch2::Catch2)
 add_dependencies(test_reproduce rdusim)
 target_compile_definitions(test_reproduce PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>")
 catch_discover_tests(test_reproduce PROPERTIES TIMEOUT 300 LABELS slow ENVIRONMENT "${RDUSIM_TEST_ENV}")
 
 add_executable(test_gpu_cli tests/catch_main.cpp tests/test_gpu_cli.cpp)
-target_link_libraries(test_gpu_cli PRIVATE rdusim_run Catch2::Catch2)
-add_dependencies(test_gpu_cli rdusim rdusim-h2d)
-target_compile_definitions(test_gpu_cli PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>" RDUSIM_H2D_BIN="$<TARGET_FILE:rdusim-h2d>")
+target_link_libraries(test_gpu_cli PRIVATE rdusim_studies Catch2::Catch2)
+add_dependencies(test_gpu_cli rdusim)
+target_compile_definitions(test_gpu_cli PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>")
 catch_discover_tests(test_gpu_cli PROPERTIES TIMEOUT 120 ENVIRONMENT "${RDUSIM_TEST_ENV}")

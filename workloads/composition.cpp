@@ -28,7 +28,7 @@ uint64_t Composition::router_params() const {
   // A classification model drops the LM head and adds its own head.
   uint64_t lm_head = (m.lm_head && !m.tied_embeddings) ? uint64_t(m.vocab) * m.hidden : 0;
   uint64_t head = router.classifier == ClassifierKind::kKnn ? uint64_t(router.knn_entries) * router_embedding_dim()
-                                                             : uint64_t(router_embedding_dim()) * num_classes();
+                                                            : uint64_t(router_embedding_dim()) * num_classes();
   return m.total_params() - lm_head + head;
 }
 
@@ -46,8 +46,8 @@ namespace {
 struct Parser {
   const std::string& models_dir;
   Composition c;
-  std::map<std::string, size_t> group_index;        // group name -> index into c.groups
-  std::vector<size_t> first_instance;               // per group: index of its instance 0
+  std::map<std::string, size_t> group_index;  // group name -> index into c.groups
+  std::vector<size_t> first_instance;         // per group: index of its instance 0
 
   void load_model(const JsonReader& r, const std::string& key, std::string& name) {
     r.required(key, name);

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "memory/tier_allocator.hpp"
-#include "sim/json_reader.hpp"
+#include "sim/core/json_reader.hpp"
 #include "workloads/model_config.hpp"
 
 namespace rdusim {
@@ -23,38 +23,38 @@ const char* classifier_kind_name(ClassifierKind k);
 
 // The router: one prefill pass of `model` over the prompt, last-token pooling, a classifier head.
 struct RouterSpec {
-  std::string model;                   // name in workloads/models/
+  std::string model;  // name in workloads/models/
   ClassifierKind classifier = ClassifierKind::kLinear;
-  uint32_t knn_entries = 0;            // kNN: N stored embeddings (the head's weights)
-  uint32_t knn_top_k = 1;              // kNN: neighbours that vote
+  uint32_t knn_entries = 0;  // kNN: N stored embeddings (the head's weights)
+  uint32_t knn_top_k = 1;    // kNN: neighbours that vote
 };
 
 // A group of `count` experts built on the same model (e.g. 150 Llama-2-7B fine-tunes).
 struct ExpertGroup {
   std::string name;
-  std::string model;                   // name in workloads/models/
+  std::string model;  // name in workloads/models/
   uint32_t count = 1;
 };
 
 // One deployed expert: an element of a group. Instances are what the tier allocator holds.
 struct ExpertInstance {
-  std::string name;                    // "<group>" when count is 1, else "<group>/<i>"
+  std::string name;  // "<group>" when count is 1, else "<group>/<i>"
   std::string model;
-  size_t group = 0;                    // index into Composition::groups
-  uint64_t params = 0;                 // total parameters of its model
+  size_t group = 0;     // index into Composition::groups
+  uint64_t params = 0;  // total parameters of its model
 };
 
 // One router output class; `expert` indexes Composition::instances.
 struct Category {
   std::string name;
   size_t expert = 0;
-  double weight = 0.0;                 // share of prompts in this category (relative, not normalised)
+  double weight = 0.0;  // share of prompts in this category (relative, not normalised)
 };
 
 // An uncertain router falls back to a generalist: routing draws a confidence c ~ U[min, max) per
 // prompt and sends it to `expert` when c < threshold.
 struct FallbackSpec {
-  size_t expert = 0;                   // index into Composition::instances
+  size_t expert = 0;  // index into Composition::instances
   double confidence_threshold = 0.0;
 };
 struct ConfidenceSpec {
@@ -64,13 +64,13 @@ struct ConfidenceSpec {
 
 struct Composition {
   std::string name;
-  std::string file;                    // where it was read from (errors)
-  uint32_t dtype_bytes = 2;            // BF16 weights
-  uint64_t seed = 1;                   // default routing seed
+  std::string file;          // where it was read from (errors)
+  uint32_t dtype_bytes = 2;  // BF16 weights
+  uint64_t seed = 1;         // default routing seed
   RouterSpec router;
   std::vector<ExpertGroup> groups;
   std::vector<ExpertInstance> instances;
-  std::vector<Category> categories;    // expanded: one per router class
+  std::vector<Category> categories;  // expanded: one per router class
   std::optional<FallbackSpec> fallback;
   ConfidenceSpec confidence;
   std::map<std::string, ModelConfig> models;  // every model named above, by name
@@ -83,7 +83,7 @@ struct Composition {
   uint32_t num_classes() const { return static_cast<uint32_t>(categories.size()); }
   uint64_t expert_bytes(size_t instance) const { return instances.at(instance).params * dtype_bytes; }
   uint64_t total_expert_params() const;
-  uint64_t router_params() const;      // backbone + head weights (kNN: the table)
+  uint64_t router_params() const;  // backbone + head weights (kNN: the table)
   // Mean expert parameters per prompt under the category mix (fallback ignored).
   double mean_active_expert_params() const;
 };

@@ -14,11 +14,11 @@ enum class Phase { kPrefill, kDecode };
 
 struct StepShape {
   Phase phase = Phase::kDecode;
-  uint32_t batch = 1;       // sequences
-  uint32_t seq = 1;         // new tokens per sequence (prefill: prompt length; decode: 1)
-  uint32_t context = 0;     // tokens already in the KV cache per sequence (decode)
-  uint32_t tp = 1;          // sockets the layer is split over
-  uint32_t dtype_bytes = 2; // BF16
+  uint32_t batch = 1;        // sequences
+  uint32_t seq = 1;          // new tokens per sequence (prefill: prompt length; decode: 1)
+  uint32_t context = 0;      // tokens already in the KV cache per sequence (decode)
+  uint32_t tp = 1;           // sockets the layer is split over
+  uint32_t dtype_bytes = 2;  // BF16
   uint64_t rows() const { return uint64_t(batch) * seq; }
 };
 

@@ -5,8 +5,7 @@
 
 #include <algorithm>
 
-#include "sim/error.hpp"
-#include "sim/machine_config.hpp"
+#include "sim/core/error.hpp"
 
 namespace rdusim {
 namespace {
@@ -61,13 +60,6 @@ FootprintResult machine_footprint(const FootprintParams& p) {
     r.curve.push_back(pt);
   }
   return r;
-}
-
-Sn40lNodeCapacity sn40l_node_capacity(const MachineConfig& mc) {
-  Sn40lNodeCapacity c;
-  c.ddr_bytes = static_cast<uint64_t>(mc.sockets * mc.socket.ddr.capacity_bytes);
-  c.hbm_bytes = static_cast<uint64_t>(mc.sockets * mc.socket.hbm.capacity_bytes);
-  return c;
 }
 
 uint64_t serving_bytes(const ModelConfig& m, uint32_t batch, uint32_t context_tokens, uint32_t dtype_bytes,

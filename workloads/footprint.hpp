@@ -22,14 +22,14 @@ struct Sn40lNodeCapacity {
 
 // One DGX node (fed from configs/machines: gpus x hbm capacity, host DRAM).
 struct DgxNodeCapacity {
-  uint64_t hbm_bytes = 0;          // all GPUs (8 x 80 GB)
-  uint64_t host_dram_bytes = 0;    // 2 TB: only for the informational spill curve
-  uint64_t serving_bytes = 0;      // HBM held besides router and experts: KV cache + activations + reserve
+  uint64_t hbm_bytes = 0;        // all GPUs (8 x 80 GB)
+  uint64_t host_dram_bytes = 0;  // 2 TB: only for the informational spill curve
+  uint64_t serving_bytes = 0;    // HBM held besides router and experts: KV cache + activations + reserve
 };
 
 struct FootprintParams {
-  uint64_t expert_bytes = 0;       // one expert's weights
-  uint64_t router_bytes = 0;       // the router's weights, in HBM on every node
+  uint64_t expert_bytes = 0;  // one expert's weights
+  uint64_t router_bytes = 0;  // the router's weights, in HBM on every node
   uint32_t max_experts = 1000;
   Sn40lNodeCapacity sn40l;
   DgxNodeCapacity dgx;
@@ -37,19 +37,19 @@ struct FootprintParams {
 
 struct FootprintPoint {
   uint32_t experts = 0;
-  uint64_t sn40l_nodes = 0;        // ceil(N / experts_per_sn40l_node)
-  uint64_t dgx_nodes = 0;          // ceil(N / experts_per_dgx_node)
-  uint64_t dgx_nodes_spill = 0;    // if the DGX kept experts in host DRAM (pays PCIe switching; not the comparison)
-  double reduction = 0.0;          // dgx_nodes / sn40l_nodes
+  uint64_t sn40l_nodes = 0;      // ceil(N / experts_per_sn40l_node)
+  uint64_t dgx_nodes = 0;        // ceil(N / experts_per_dgx_node)
+  uint64_t dgx_nodes_spill = 0;  // if the DGX kept experts in host DRAM (pays PCIe switching; not the comparison)
+  double reduction = 0.0;        // dgx_nodes / sn40l_nodes
 };
 
 struct FootprintResult {
-  uint64_t experts_per_sn40l_node = 0;  // floor((ddr - ddr_reserve) / expert)
-  uint64_t experts_per_dgx_node = 0;    // floor((hbm - router - serving) / expert)
+  uint64_t experts_per_sn40l_node = 0;      // floor((ddr - ddr_reserve) / expert)
+  uint64_t experts_per_dgx_node = 0;        // floor((hbm - router - serving) / expert)
   uint64_t experts_per_dgx_node_spill = 0;  // max(experts_per_dgx_node, floor(host_dram / expert))
-  double max_reduction = 0.0;           // max over the curve of dgx_nodes / sn40l_nodes
-  uint32_t max_reduction_at = 0;        // smallest N reaching it
-  std::vector<FootprintPoint> curve;    // N = 1..max_experts
+  double max_reduction = 0.0;               // max over the curve of dgx_nodes / sn40l_nodes
+  uint32_t max_reduction_at = 0;            // smallest N reaching it
+  std::vector<FootprintPoint> curve;        // N = 1..max_experts
 };
 
 // Contract: pure; counts are exact integer arithmetic on the byte capacities. Throws SimError
@@ -57,11 +57,6 @@ struct FootprintResult {
 // cannot hold router + serving + the active-expert region, its DDR no expert, or the DGX HBM
 // not router + serving + one expert.
 FootprintResult machine_footprint(const FootprintParams& p);
-
-struct MachineConfig;
-// An RDU node's capacities from its machine config: sockets x socket.ddr / socket.hbm capacity
-// (the serving fields stay 0 and active_experts 1: the caller sets them).
-Sn40lNodeCapacity sn40l_node_capacity(const MachineConfig& mc);
 
 // HBM a node needs to serve besides weights: the KV cache of `batch` sequences of `context_tokens`
 // plus one layer's activations (layers run one after another: a working set of

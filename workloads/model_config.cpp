@@ -60,26 +60,37 @@ ModelConfig parse_model(const JsonReader& r) {
   std::string s;
   if (r.has("ffn_type")) {
     r.required("ffn_type", s);
-    if (s == "swiglu") m.ffn_type = FfnType::kSwiglu;
-    else if (s == "geglu_tanh") m.ffn_type = FfnType::kGegluTanh;
-    else if (s == "gelu_mlp") m.ffn_type = FfnType::kGeluMlp;
-    else r.fail("ffn_type", "unknown \"" + s + "\" (known: swiglu, geglu_tanh, gelu_mlp)");
+    if (s == "swiglu")
+      m.ffn_type = FfnType::kSwiglu;
+    else if (s == "geglu_tanh")
+      m.ffn_type = FfnType::kGegluTanh;
+    else if (s == "gelu_mlp")
+      m.ffn_type = FfnType::kGeluMlp;
+    else
+      r.fail("ffn_type", "unknown \"" + s + "\" (known: swiglu, geglu_tanh, gelu_mlp)");
   }
   if (r.has("norm_type")) {
     r.required("norm_type", s);
-    if (s == "rmsnorm") m.norm_type = NormType::kRms;
-    else if (s == "layernorm_with_bias") m.norm_type = NormType::kLayerNormWithBias;
-    else r.fail("norm_type", "unknown \"" + s + "\" (known: rmsnorm, layernorm_with_bias)");
+    if (s == "rmsnorm")
+      m.norm_type = NormType::kRms;
+    else if (s == "layernorm_with_bias")
+      m.norm_type = NormType::kLayerNormWithBias;
+    else
+      r.fail("norm_type", "unknown \"" + s + "\" (known: rmsnorm, layernorm_with_bias)");
   }
   if (r.has("position")) {
     r.required("position", s);
-    if (s == "rope") m.position = PositionType::kRope;
-    else if (s == "alibi") m.position = PositionType::kAlibi;
-    else r.fail("position", "unknown \"" + s + "\" (known: rope, alibi)");
+    if (s == "rope")
+      m.position = PositionType::kRope;
+    else if (s == "alibi")
+      m.position = PositionType::kAlibi;
+    else
+      r.fail("position", "unknown \"" + s + "\" (known: rope, alibi)");
   }
   if (r.has("sliding_window_pattern")) {
     r.required("sliding_window_pattern", s);
-    r.check(s == "alternate_local_global", "sliding_window_pattern", "unknown \"" + s + "\" (known: alternate_local_global)");
+    r.check(s == "alternate_local_global", "sliding_window_pattern",
+            "unknown \"" + s + "\" (known: alternate_local_global)");
     m.sliding_window_alternate = true;
   }
   r.optional("parallel_attn", m.parallel_attn);
@@ -96,9 +107,15 @@ ModelConfig parse_model(const JsonReader& r) {
                         "query_pre_attn_scalar", "recommended_max_input", "role", "source", "confidence", "note"}) {
     r.accept(k);
   }
-  for (auto [key, v] : {std::pair<const char*, uint32_t>{"hidden", m.hidden}, {"ffn", m.ffn}, {"layers", m.layers},
-                        {"heads", m.heads}, {"kv_heads", m.kv_heads}, {"head_dim", m.head_dim}, {"vocab", m.vocab},
-                        {"experts", m.experts}, {"experts_per_token", m.experts_per_token}}) {
+  for (auto [key, v] : {std::pair<const char*, uint32_t>{"hidden", m.hidden},
+                        {"ffn", m.ffn},
+                        {"layers", m.layers},
+                        {"heads", m.heads},
+                        {"kv_heads", m.kv_heads},
+                        {"head_dim", m.head_dim},
+                        {"vocab", m.vocab},
+                        {"experts", m.experts},
+                        {"experts_per_token", m.experts_per_token}}) {
     r.check(v > 0, key, "must be positive");
   }
   r.check(m.heads % m.kv_heads == 0, "kv_heads", "must divide heads");

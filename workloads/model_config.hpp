@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "sim/json_reader.hpp"
+#include "sim/core/json_reader.hpp"
 
 namespace rdusim {
 
@@ -25,11 +25,11 @@ struct ModelConfig {
   FfnType ffn_type = FfnType::kSwiglu;
   NormType norm_type = NormType::kRms;
   PositionType position = PositionType::kRope;
-  bool parallel_attn = false;   // falcon: attention and MLP both read the layer input
+  bool parallel_attn = false;  // falcon: attention and MLP both read the layer input
   bool tied_embeddings = false;
   bool lm_head = true;
   bool qkv_bias = false;
-  bool bias = false;            // biases on every linear layer (bloom)
+  bool bias = false;  // biases on every linear layer (bloom)
   bool embedding_layernorm = false;
   uint32_t norms_per_layer = 2;
   uint32_t experts = 1, experts_per_token = 1;

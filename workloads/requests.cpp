@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "sim/json_reader.hpp"
+#include "sim/core/json_reader.hpp"
 #include "workloads/random.hpp"
 
 namespace rdusim {

@@ -18,7 +18,7 @@ constexpr UseCase kChatbot{128, 20};
 constexpr UseCase kTranslation{200, 200};
 
 struct Request {
-  uint64_t id = 0;            // also the prompt index routing is seeded with
+  uint64_t id = 0;  // also the prompt index routing is seeded with
   double arrival_us = 0.0;
   uint32_t input_tokens = 0;
   uint32_t output_tokens = 0;
@@ -29,10 +29,10 @@ std::vector<Request> make_batch(uint32_t batch, UseCase use_case);
 
 struct PoissonStreamParams {
   uint64_t seed = 1;
-  double rate_per_s = 1.0;    // mean arrivals per second
-  uint32_t count = 100;       // requests to generate
+  double rate_per_s = 1.0;  // mean arrivals per second
+  uint32_t count = 100;     // requests to generate
   UseCase use_case;
-  double start_us = 0.0;      // arrival of a fictitious request 0 (the first gap is drawn from here)
+  double start_us = 0.0;  // arrival of a fictitious request 0 (the first gap is drawn from here)
 };
 
 // Contract: deterministic in the params on every platform. The generator is

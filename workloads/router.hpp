@@ -45,10 +45,10 @@ Graph build_router_head(const Composition& c, const RouterShape& s);
 
 // The decision for one prompt.
 struct Route {
-  size_t category = 0;     // index into Composition::categories
-  size_t expert = 0;       // index into Composition::instances (after the fallback)
+  size_t category = 0;  // index into Composition::categories
+  size_t expert = 0;    // index into Composition::instances (after the fallback)
   double confidence = 1.0;
-  bool fallback = false;   // the generalist was chosen because confidence < threshold
+  bool fallback = false;  // the generalist was chosen because confidence < threshold
 };
 
 // Contract: pure and deterministic in (seed, prompt_index), whatever order prompts are routed in.

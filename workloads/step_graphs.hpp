@@ -11,7 +11,7 @@
 namespace rdusim {
 
 struct StepGraph {
-  std::string name;     // "embedding", "layer_global", "head", "layer"
+  std::string name;  // "embedding", "layer_global", "head", "layer"
   Graph graph;
   uint32_t repeat = 1;
 };

@@ -1,0 +1,30 @@
+// sim/config/machine_config.hpp
+// A machine as typed structs: what configs/machines/*.json describe. No module reads JSON; the
+// loader (sim/config/machine_config.cpp) is the only place that knows the file's shape.
+#pragma once
+#include <string>
+
+#include "dataflow/replay_params.hpp"
+#include "dataflow/socket.hpp"
+#include "interconnect/fabric.hpp"
+
+namespace rdusim {
+
+struct MachineConfig {
+  std::string name;
+  std::string file;
+  uint32_t sockets = 1;
+  SocketParams socket;
+  ReplayParams replay;
+  bool has_fabric = false;  // sockets > 1 need the peer-to-peer network
+  FabricParams fabric;      // socket-to-socket (P2P) network
+  LinkParams host_link;     // each socket's link to the host (PCIe)
+};
+
+class JsonReader;
+MachineConfig parse_machine(const JsonReader& r);
+LinkParams parse_link(const JsonReader& r);
+FabricParams parse_fabric(const JsonReader& r, uint32_t endpoints);
+MachineConfig load_machine_file(const std::string& path);
+
+}  // namespace rdusim

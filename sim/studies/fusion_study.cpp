@@ -1,0 +1,125 @@
+// sim/studies/fusion_study.cpp
+// `rdusim experiment configs/experiments/fusion.json`: the fusion study (E1). Every benchmark runs
+// whole-model in three configurations (unfused, fused-so, fused-ho), each in its own process, two
+// at a time; the table goes to stdout and to out/fusion.{json,md}.
+#include "sim/studies/fusion_study.hpp"
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <thread>
+
+#include "sim/run/isolated.hpp"
+#include "sim/run/run.hpp"
+
+namespace rdusim {
+
+namespace {
+const std::vector<std::string> kModes = {"unfused", "fused-so", "fused-ho"};
+std::string key_of(const std::string& mode) {
+  std::string k = mode;
+  for (auto& c : k) c = c == '-' ? '_' : c;
+  return k;
+}
+}  // namespace
+
+FusionStudy load_fusion_study(const std::string& path) {
+  JsonReader r = JsonReader::load_file(path);
+  FusionStudy st;
+  std::string kind;
+  r.required("experiment", kind);
+  r.check(kind == "fusion", "experiment", "unknown \"" + kind + "\" (known: fusion)");
+  r.required("machine", st.machine);
+  r.optional("tp", st.tp);
+  r.optional("batch", st.batch);
+  for (const auto& b : r.array("benchmarks")) {
+    FusionBenchmark fb;
+    b.required("name", fb.name);
+    nlohmann::json doc = b.raw();
+    for (auto it = doc.begin(); it != doc.end();) {
+      if (it.key() == "name" || it.key()[0] == '_')
+        it = doc.erase(it);
+      else
+        ++it;
+    }
+    doc["machine"] = st.machine;
+    doc["scope"] = "model";
+    if (!doc.contains("tp")) doc["tp"] = st.tp;
+    if (!doc.contains("batch")) doc["batch"] = st.batch;
+    // Validate now (file + path of the benchmark), so a bad entry fails before any run.
+    Scenario probe = parse_scenario(JsonReader::from_json(doc, path + ":" + b.pointer()));
+    (void)probe;
+    fb.scenario = doc;
+    st.benchmarks.push_back(fb);
+  }
+  r.reject_unread_keys();
+  return st;
+}
+
+nlohmann::json run_fusion_study(const FusionStudy& st, unsigned jobs) {
+  std::vector<std::function<nlohmann::json()>> tasks;
+  for (const auto& b : st.benchmarks) {
+    for (const auto& mode : kModes) {
+      nlohmann::json doc = b.scenario;
+      doc["fusion"] = mode;
+      tasks.push_back([doc, name = b.name] {
+        Scenario sc = parse_scenario(JsonReader::from_json(doc, name));
+        RunOptions opt;
+        opt.quiet = true;
+        RunOutcome o = run_scenario(sc, opt);
+        return nlohmann::json{{"ms", o.total_ns / 1e6},
+                              {"kernel_calls", o.kernel_calls},
+                              {"hbm_bw_fraction", o.hbm_bytes / o.total_ns / o.hbm_peak_gbps},
+                              {"pcu_utilization", o.pcu_busy_ns / (double(o.pcu_count) * o.total_ns)},
+                              {"launch_ms", o.launch_ns / 1e6},
+                              {"events", o.events},
+                              {"wall_s", o.wall_s}};
+      });
+    }
+  }
+  auto results = run_isolated(tasks, jobs);
+  nlohmann::json out = nlohmann::json::object();
+  nlohmann::json table = nlohmann::json::object();
+  for (size_t i = 0; i < st.benchmarks.size(); ++i) {
+    nlohmann::json row;
+    for (size_t m = 0; m < kModes.size(); ++m) {
+      const auto& r = results[i * kModes.size() + m];
+      if (r.contains("error"))
+        throw SimError("", st.benchmarks[i].name + " (" + kModes[m] + ")", r["error"].get<std::string>());
+      row[key_of(kModes[m]) + "_ms"] = r["ms"];
+      row[key_of(kModes[m]) + "_launch_ms"] = r["launch_ms"];
+      row["events_" + key_of(kModes[m])] = r["events"];
+      row["wall_s_" + key_of(kModes[m])] = r["wall_s"];
+    }
+    const auto &un = results[i * 3], &ho = results[i * 3 + 2];
+    row["kernel_calls_unfused"] = un["kernel_calls"];
+    row["kernel_calls_fused"] = ho["kernel_calls"];
+    row["hbm_bw_fraction"] = ho["hbm_bw_fraction"];
+    row["pcu_utilization"] = ho["pcu_utilization"];
+    row["speedup_fused_so"] = un["ms"].get<double>() / results[i * 3 + 1]["ms"].get<double>();
+    row["speedup_fused_ho"] = un["ms"].get<double>() / ho["ms"].get<double>();
+    table[st.benchmarks[i].name] = row;
+  }
+  out["benchmarks"] = table;
+  out["machine"] = st.machine;
+  out["tp"] = st.tp;
+  return out;
+}
+
+std::string fusion_markdown(const nlohmann::json& result, const std::vector<std::string>& order) {
+  std::string md =
+      "| benchmark | unfused ms | fused-SO ms | fused-HO ms | speedup SO | speedup HO | kernel calls unfused | "
+      "kernel calls fused | HBM BW fraction (HO) | PCU utilisation (HO) |\n"
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  for (const auto& name : order) {
+    const auto& r = result["benchmarks"][name];
+    md += fmt::format("| {} | {:.3f} | {:.3f} | {:.3f} | {:.2f}x | {:.2f}x | {} | {} | {:.3f} | {:.3f} |\n", name,
+                      r["unfused_ms"].get<double>(), r["fused_so_ms"].get<double>(), r["fused_ho_ms"].get<double>(),
+                      r["speedup_fused_so"].get<double>(), r["speedup_fused_ho"].get<double>(),
+                      r["kernel_calls_unfused"].get<uint64_t>(), r["kernel_calls_fused"].get<uint64_t>(),
+                      r["hbm_bw_fraction"].get<double>(), r["pcu_utilization"].get<double>());
+  }
+  return md;
+}
+
+}  // namespace rdusim
