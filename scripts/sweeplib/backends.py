@@ -6,6 +6,7 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -172,15 +173,29 @@ def _submit_and_wait(ctx, work, rnd, chunks, jobs, recs, progress):
         job_id = line.split(";")[0] if line else None
         if job_id:
             print(f"sweep: slurm: job {job_id}", file=sys.stderr)
+        asked, all_in_since = 0.0, None
         while proc.poll() is None:
             time.sleep(0.5)
             count()
-            # sbatch --wait polls the controller every few seconds; once every result is in and no
-            # task is pending or running, stop waiting for it
-            if job_id and all(j["key"] in recs for c in chunks for j in c) and not _slurm_active(job_id):
-                proc.terminate()
-                proc.wait()
-                proc.returncode = 0
+            # sbatch --wait polls the controller at growing intervals (up to a minute); once no task
+            # is pending or running, stop waiting for it. Ask squeue as soon as every result is in,
+            # else every few seconds (a task that died leaves its runs without a result).
+            now = time.monotonic()
+            if all(j["key"] in recs for c in chunks for j in c):
+                all_in_since = all_in_since or now
+            if job_id and (all_in_since or now - asked > 3):
+                asked = now
+                if not _slurm_active(job_id):
+                    proc.terminate()
+                    proc.wait()
+                    proc.returncode = 0
+                elif all_in_since and now - all_in_since > 2:
+                    # every result is in (another sweep's job, e.g. one whose driver was killed,
+                    # computed them): the tasks still queued would only find them cached
+                    print(f"sweep: slurm: every result is in; cancelling what is left of job {job_id}",
+                          file=sys.stderr)
+                    subprocess.run(["scancel", job_id], check=False, timeout=60)
+                    all_in_since = now
     except BaseException:
         if job_id:
             subprocess.run(["scancel", job_id], check=False)
@@ -199,8 +214,11 @@ def _submit_and_wait(ctx, work, rnd, chunks, jobs, recs, progress):
 
 def _slurm_active(job_id):
     """True while a task of the job is pending, running or completing (or squeue cannot tell)."""
-    r = subprocess.run(["squeue", "-h", "-j", job_id, "-t", "PD,R,CG,CF,S", "-o", "%i"],
-                       capture_output=True, text=True)
+    try:
+        r = subprocess.run(["squeue", "-h", "-j", job_id, "-t", "PD,R,CG,CF,S", "-o", "%i"],
+                           capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return True
     return r.returncode != 0 or bool(r.stdout.strip())
 
 
@@ -208,6 +226,8 @@ def worker_main(tasks_path, task_id):
     """Runs inside a Slurm array task: one chunk of runs, each cached like a local run (with the
     same retries). Every outcome, also those that are not cached (timeouts, crashes), goes to the
     task's result file as soon as it is known, so the driver can tell a failed run from a lost one."""
+    # scancel sends SIGTERM: unwind (the run in progress kills its rdusim and removes its folder)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     with open(tasks_path) as f:
         tasks = json.load(f)
     work, task = os.path.dirname(os.path.abspath(tasks_path)), int(task_id)

@@ -226,6 +226,10 @@ def _attempt(job, bin_path, root, cache_dir, timeout_s):
             proc.kill()
             proc.communicate()
             stderr, rc = f"timed out after {timeout_s} s", None
+        except BaseException:   # interrupted: the child goes first, so it cannot write into a removed folder
+            proc.kill()
+            proc.wait()
+            raise
         finally:
             with _children_lock:
                 _children.discard(proc)
