@@ -45,15 +45,21 @@ wait_for() {
 
 # The processes this test started that still run: everything whose command line or environment
 # names the private scratch folder (the daemons, drivers, workers, job steps).
+# (bash builtins only: a fork per process would make a scan take seconds on a busy machine)
+args_of() { mapfile -d '' -t args < "/proc/$1/$2"; } 2> /dev/null   # args_of PID cmdline|environ
 ours() {
-  local p
+  local p args
   for p in /proc/[0-9]*; do
     p=${p#/proc/}
     [ "$p" = $$ ] || [ "$p" = "$BASHPID" ] && continue
-    if grep -qsF "$work" "/proc/$p/cmdline" 2> /dev/null || grep -qsF "SLURM_CONF=$work/" "/proc/$p/environ" 2> /dev/null; then
-      echo "$p"
-    fi
+    args=()
+    args_of "$p" cmdline
+    if [[ "${args[*]}" == *"$work"* ]]; then echo "$p"; continue; fi
+    args=()
+    args_of "$p" environ
+    [[ " ${args[*]} " == *" SLURM_CONF=$work/"* ]] && echo "$p"
   done
+  return 0
 }
 stop_pid() {   # stop_pid PID NAME: TERM, up to 10 s, then KILL
   local pid=$1
@@ -298,10 +304,11 @@ sweep "${kargs[@]}" --backend local --cache "$work/cache-kill-ref" --out "$work/
 check "2: uninterrupted local reference exits 0" test $? = 0
 entries() { find "$work/cache-kill" -name '[0-9a-f]*.json' 2> /dev/null | wc -l; }
 no_sbatch_wait() {   # no `sbatch --wait` of the killed sweeps is left (the jobs themselves go on)
-  local p c
+  local p args
   for p in /proc/[0-9]*; do
-    c=$( (tr '\0' ' ' < "$p/cmdline") 2> /dev/null) || continue
-    case "$c" in "sbatch --parsable --wait $work/out-kill/slurm"*) return 1 ;; esac
+    args=()
+    args_of "${p#/proc/}" cmdline
+    [[ "${args[*]}" == "sbatch --parsable --wait $work/out-kill/slurm"* ]] && return 1
   done
   return 0
 }
@@ -311,7 +318,7 @@ landed() { [ "$(entries)" -gt "$before" ] || drv_gone; }
 kills=0
 for k in 1 2; do
   before=$(entries)
-  SWEEP_TEST_DELAY=1 SWEEP_TEST_LOG=$work/kill-runs.log $py scripts/sweep.py "${kargs[@]}" \
+  SWEEP_TEST_DELAY=2 SWEEP_TEST_LOG=$work/kill-runs.log $py scripts/sweep.py "${kargs[@]}" \
     --backend slurm --runs-per-task 1 --cache "$work/cache-kill" --out "$work/out-kill" 2> "$work/check2-kill$k.err" &
   drv=$!
   bg_pids+=("$drv")

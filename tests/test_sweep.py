@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Tests of scripts/sweep.py (and a smoke test of scripts/plot.py): expansion, caching, resume,
-bad points, CSV/JSON tables. End-to-end cases run the real rdusim ($RDUSIM_BIN, else
+bad points, CSV/JSON tables, crash safety (SIGKILL at many moments, then resume; damaged cache
+entries; atomic writes) and retries. End-to-end cases run the real rdusim ($RDUSIM_BIN, else
 <root>/build/rdusim) through a wrapper that logs each execution, so runs can be counted.
   RDUSIM_ROOT=. RDUSIM_BIN=build/rdusim /usr/bin/python3 tests/test_sweep.py
 """

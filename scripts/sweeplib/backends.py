@@ -135,8 +135,8 @@ def run_slurm(jobs, ctx, progress):
             log = os.path.join(work, f"task-{rnd}-{t}.log")
             recs[j["key"]] = {"key": j["key"], "inputs": j["inputs"], "returncode": None, "wall_s": None,
                               "status": "error", "attempts": rnd + 1,
-                              "error": f"no result from Slurm (job {job_id} task {t}, submitted {rnd + 1} times): "
-                                       f"{_log_tail(log)} [{log}]"}
+                              "error": f"no result from Slurm (job {job_id} task {t}, submitted "
+                                       f"{'once' if rnd == 0 else f'{rnd + 1} times'}): {_log_tail(log)} [{log}]"}
     for j in jobs:
         if j["key"] in recs:
             ctx.fresh[j["key"]] = recs[j["key"]]
