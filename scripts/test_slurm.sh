@@ -21,8 +21,8 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 bin=$(realpath -m "${RDUSIM_BIN:-$root/${1:-build}/rdusim}")
 py=/usr/bin/python3
-t_start=$(date +%s.%N)
-passed=0 failed=0 work="" made_policy=0 daemons=0 bg_pids=()
+t_start=$(date +%s%N)
+passed=0 failed=0 work="" made_policy=0 daemons=0 drv=""
 
 say() { echo "test_slurm: $*"; }
 pass() { passed=$((passed + 1)); say "PASS: $*"; }
@@ -31,7 +31,8 @@ check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; r
 # check_log LOG WHAT COMMAND...: a check that shows the end of LOG when it fails
 check_log() { local log=$1; shift; check "$@" || { tail -n 8 "$log" | sed 's/^/test_slurm:   | /'; return 1; }; }
 die() { fail "$*"; exit 1; }          # the EXIT trap cleans up and prints the summary
-since() { printf '%.1f' "$(echo "$(date +%s.%N) - $1" | bc)"; }
+now_ns() { date +%s%N; }
+since() { local d=$((($(now_ns) - $1) / 100000000)); echo "$((d / 10)).$((d % 10))"; }   # seconds since $1 (ns)
 # wait_for SECONDS WHAT COMMAND...: polls COMMAND; on timeout says what it waited for, returns 1
 wait_for() {
   local limit=$1 what=$2 end
@@ -61,6 +62,8 @@ ours() {
   done
   return 0
 }
+node_idle() { [ "$(timeout 10 sinfo -h -N -o %t 2> /dev/null | head -1)" = idle ]; }
+queue_empty() { local q; q=$(timeout 10 squeue -h -o %i 2> /dev/null) && [ -z "$q" ]; }
 stop_pid() {   # stop_pid PID NAME: TERM, up to 10 s, then KILL
   local pid=$1
   kill -0 "$pid" 2> /dev/null || return 0
@@ -72,7 +75,7 @@ stop_pid() {   # stop_pid PID NAME: TERM, up to 10 s, then KILL
 cleanup() {
   local code=$? p left
   trap - EXIT INT TERM
-  for p in "${bg_pids[@]}"; do kill -9 "$p" 2> /dev/null; wait "$p" 2> /dev/null; done
+  [ -n "$drv" ] && { kill -9 "$drv" 2> /dev/null; wait "$drv" 2> /dev/null; }   # a driver still running
   [ "$made_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
   if [ -n "$work" ] && [ -d "$work" ]; then
     if [ -s "$work/slurmctld.pid" ] && kill -0 "$(cat "$work/slurmctld.pid")" 2> /dev/null; then
@@ -97,7 +100,7 @@ cleanup() {
   exit "$code"
 }
 trap cleanup EXIT
-trap 'say "interrupted"; exit 130' INT TERM
+trap 'fail "interrupted"; exit 130' INT TERM
 
 [ -x "$bin" ] || die "no rdusim binary at $bin (build first, or set RDUSIM_BIN)"
 [ "$(id -u)" -eq 0 ] || die "needs root (installs packages, runs slurmd as root)"
@@ -108,7 +111,7 @@ for c in slurmctld slurmd sbatch squeue sinfo scancel munged munge unmunge; do
   command -v "$c" > /dev/null || [ -x "/usr/sbin/$c" ] || missing+=("$c")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  t=$(date +%s.%N)
+  t=$(now_ns)
   say "installing slurm-wlm and munge (missing: ${missing[*]})"
   if [ ! -e /usr/sbin/policy-rc.d ]; then   # the packages must not start their system services
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && made_policy=1
@@ -124,7 +127,7 @@ export PATH=$PATH:/usr/sbin
 id munge > /dev/null 2>&1 || die "no munge user (the munge package should have made it)"
 
 # --- daemons: a private munged, slurmctld and slurmd ------------------------------------------
-t=$(date +%s.%N)
+t=$(now_ns)
 work=$(mktemp -d /tmp/rdusim-slurm.XXXXXX)
 chmod 755 "$work"
 # munge: a private key, socket and daemon, so a system munged (if any) is left alone.
@@ -205,8 +208,6 @@ EOF
 export SLURM_CONF=$work/slurm.conf
 timeout 30 slurmctld -f "$SLURM_CONF" || die "slurmctld did not start: $(tail -3 "$work/log/slurmctld.log" 2> /dev/null)"
 timeout 30 slurmd -f "$SLURM_CONF" || die "slurmd did not start: $(tail -3 "$work/log/slurmd.log" 2> /dev/null)"
-node_idle() { [ "$(timeout 10 sinfo -h -N -o %t 2> /dev/null | head -1)" = idle ]; }
-queue_empty() { local q; q=$(timeout 10 squeue -h -o %i 2> /dev/null) && [ -z "$q" ]; }
 if wait_for 40 "the node to become idle" node_idle; then
   pass "slurmctld and slurmd up ($node, $cpus CPUs, port $port) in $(since "$t") s"
 else
@@ -220,6 +221,7 @@ sweep() {
   timeout -k 5 240 $py scripts/sweep.py "$@"
   local rc=$?
   [ $rc = 124 ] && say "sweep.py $1 hung: killed after 240 s"
+  [ $rc = 130 ] && { fail "interrupted"; exit 130; }   # Ctrl-C reached sweep.py (bash then ignores it)
   return $rc
 }
 same_tables() {   # same_tables DIR_A DIR_B: results.csv and results.json byte-identical
@@ -274,11 +276,11 @@ cat > "$spec" << 'EOF'
  "metrics": ["run/*", "rdu0/hbm/utilization"]}
 EOF
 [ -n "${SWEEP_SPEC:-}" ] && spec=$SWEEP_SPEC
-t=$(date +%s.%N)
+t=$(now_ns)
 sweep "$spec" --backend slurm --runs-per-task 2 --bin "$bin" --out "$work/out-slurm" --cache "$work/cache-slurm" \
   --progress none 2> "$work/check1-slurm.err"
 rc_slurm=$?
-t1=$(date +%s.%N)
+t1=$(now_ns)
 sweep "$spec" --backend local --bin "$bin" --out "$work/out-local" --cache "$work/cache-local" \
   --progress none 2> "$work/check1-local.err"
 rc_local=$?
@@ -294,7 +296,7 @@ else
 fi
 
 # --- 2. kill the Slurm driver (SIGKILL) mid-sweep, twice, then run it to the end ---------------
-t=$(date +%s.%N)
+t=$(now_ns)
 cat > "$work/kill.json" << 'EOF'
 {"name": "slurm_kill", "base": {"phase": "decode", "context": 128, "chunks": 8},
  "vary": {"param": "batch", "range": {"start": 1, "stop": 10, "step": 1}}, "metrics": ["run/total_ns", "run/model_events"]}
@@ -312,7 +314,7 @@ no_sbatch_wait() {   # no `sbatch --wait` of the killed sweeps is left (the jobs
   done
   return 0
 }
-drv_gone() { ! kill -0 "$drv" 2> /dev/null; }
+drv_gone() { [ -z "$drv" ] || ! kill -0 "$drv" 2> /dev/null; }
 submitted() { grep -q 'slurm: job' "$work/check2-kill$k.err" || drv_gone; }
 landed() { [ "$(entries)" -gt "$before" ] || drv_gone; }
 kills=0
@@ -321,7 +323,6 @@ for k in 1 2; do
   SWEEP_TEST_DELAY=2 SWEEP_TEST_LOG=$work/kill-runs.log $py scripts/sweep.py "${kargs[@]}" \
     --backend slurm --runs-per-task 1 --cache "$work/cache-kill" --out "$work/out-kill" 2> "$work/check2-kill$k.err" &
   drv=$!
-  bg_pids+=("$drv")
   if [ $k = 1 ]; then   # as soon as the job is in Slurm, before any result
     wait_for 60 "the sweep to kill to submit its job" submitted
   else                  # once results are landing
@@ -329,6 +330,7 @@ for k in 1 2; do
   fi
   if kill -0 "$drv" 2> /dev/null; then kill -9 "$drv" && kills=$((kills + 1)); fi
   wait "$drv" 2> /dev/null
+  drv=""   # reaped: its pid may be reused, never signal it again
   say "check 2: driver SIGKILLed ($k), $(entries) of 10 results cached"
   wait_for 10 "sbatch --wait to die with its sweep" no_sbatch_wait || fail "2: sbatch --wait outlived the killed sweep"
 done
@@ -344,7 +346,7 @@ check "2: cache holds whole entries only" cache_clean "$work/cache-kill"
 say "check 2: $(since "$t") s"
 
 # --- 3. retries of a failing run --------------------------------------------------------------
-t=$(date +%s.%N)
+t=$(now_ns)
 cat > "$work/retry.json" << 'EOF'
 {"name": "slurm_retry", "base": {"phase": "decode", "context": 128, "chunks": 8},
  "vary": {"param": "batch", "values": [1, "x", 2]}, "metrics": ["run/total_ns"], "retries": 2}
@@ -364,7 +366,7 @@ check "3: same table as the local backend" same_tables "$work/out-retry" "$work/
 say "check 3: $(since "$t") s"
 
 # --- 4. a task whose worker dies is submitted again, then reported ----------------------------
-t=$(date +%s.%N)
+t=$(now_ns)
 cat > "$work/lost.json" << 'EOF'
 {"name": "slurm_lost", "base": {"phase": "decode", "batch": 1, "chunks": 8},
  "vary": {"param": "context", "values": [128, 129, 130]}, "metrics": ["run/total_ns"]}
