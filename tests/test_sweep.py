@@ -389,6 +389,24 @@ class AtomicWrites(unittest.TestCase):
             f.write(text)
         self.assertEqual(sweeprun.cache_load(self.tmp, key), good)
 
+    def test_which_temporary_files_are_stale(self):
+        host = socket.gethostname()
+        d = os.path.join(self.tmp, "ab")
+        os.makedirs(d)
+        names = {f".tmp-{DEAD_PID}@{host}-aaaa": True,          # its writer is gone
+                 f".tmp-{os.getpid()}@{host}-bbbb": False,       # this process: still writing
+                 f".tmp-1@{host}-cccc": False,                   # pid 1 runs, and ran before the file
+                 f".tmp-1@{host}-dddd": True,                    # ... but not before this one: a reused pid
+                 f".tmp-{DEAD_PID}@other-host-eeee": False,      # another host's, recent
+                 f".tmp-{DEAD_PID}@other-host-ffff": True,       # another host's, old
+                 ".tmp-oldformat": False}                        # unknown writer, recent
+        for n in names:
+            open(os.path.join(d, n), "w").close()
+        for n in (f".tmp-1@{host}-dddd", f".tmp-{DEAD_PID}@other-host-ffff"):
+            os.utime(os.path.join(d, n), (0, 0))
+        self.assertEqual(sweeprun.clean_stale(self.tmp), sum(names.values()))
+        self.assertEqual(sorted(os.listdir(d)), sorted(n for n, stale in names.items() if not stale))
+
     def test_retries_must_be_a_small_count(self):
         for bad in (-1, 1.5, True, "2", 1000):
             with self.assertRaises(sweep.SpecError) as cm:

@@ -130,18 +130,38 @@ def _pid_alive(pid):
     return True
 
 
+def _started_at(pid):
+    """When process pid started (seconds since the epoch, to about a second), or None."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            ticks = int(f.read().rsplit(")", 1)[1].split()[19])   # field 22, starttime
+        with open("/proc/stat") as f:
+            boot = next(int(ln.split()[1]) for ln in f if ln.startswith("btime "))
+        return boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+
+
 def _stale(name, prefix, path, foreign_age_s, now):
     """True when the temporary file or folder `name` was left by a writer that is gone: one on this
-    host whose pid no longer runs, or any other (another host, an old name format) older than
+    host whose pid no longer runs (or now belongs to a process started after the file was last
+    written: a reused pid), or any other (another host, an old name format) older than
     foreign_age_s."""
+    try:
+        mtime = os.lstat(path).st_mtime
+    except OSError:
+        return False
     rest = name[len(prefix):]
     pid, at, tail = rest.partition("@")
     if at and pid.isdigit() and "-" in tail and tail.rsplit("-", 1)[0] == HOST:
-        return int(pid) != os.getpid() and not _pid_alive(int(pid))
-    try:
-        return now - os.lstat(path).st_mtime > foreign_age_s
-    except OSError:
-        return False
+        pid = int(pid)
+        if pid == os.getpid():
+            return False
+        if not _pid_alive(pid):
+            return True
+        started = _started_at(pid)
+        return started is not None and started > mtime + 2
+    return now - mtime > foreign_age_s
 
 
 def clean_stale(cache_dir, *dirs):
