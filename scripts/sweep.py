@@ -4,6 +4,7 @@ cache each result by a hash of its resolved inputs, and collect one CSV and one 
 
   scripts/sweep.py SPEC.json [--backend local|slurm] [--jobs N] [--out DIR] [--cache DIR]
   scripts/sweep.py SPEC.json --list          # print the expanded points and their commands
+  scripts/sweep.py SPEC.json --retries 2     # re-run a failed run up to twice more
 
 A spec (see docs/sweeps.md):
   {"name": "hbm",
@@ -19,7 +20,8 @@ backends.py (local, slurm), table.py (CSV/JSON).
 
 Exit codes: 0 every point ran, 1 some points failed (their errors are in the tables), 2 bad spec
 or usage, or the backend could not run (no sbatch, no controller), 130 interrupted (what finished
-is cached; run again to resume).
+is cached; run again to resume). Killed outright (SIGKILL, power loss), a rerun resumes the same
+way: cache entries and tables are only ever renamed into place whole.
 """
 import argparse
 import json
@@ -31,7 +33,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sweeplib.backends import BackendError, Interrupted, on_signal, run_local, run_slurm, worker_main  # noqa: E402
-from sweeplib.run import Progress, cache_load, kill_children  # noqa: E402
+from sweeplib.run import Progress, cache_load, clean_stale, kill_children  # noqa: E402
 from sweeplib.spec import SpecError, default_bin, file_digest, load_spec, project_root, resolve  # noqa: E402
 from sweeplib.table import build_table, write_tables  # noqa: E402
 
@@ -49,6 +51,8 @@ def parse_args(argv):
     ap.add_argument("--runs-per-task", type=int, default=10, help="slurm: runs per array task")
     ap.add_argument("--sbatch-arg", action="append", default=[], help="slurm: extra sbatch argument (repeatable)")
     ap.add_argument("--timeout", type=float, help="per-run time limit in seconds (not cached when hit)")
+    ap.add_argument("--retries", type=int, help="re-run a failed run up to N more times (default: the spec's "
+                    "retries, else 0); slurm: also resubmit runs whose task died")
     ap.add_argument("--retry-errors", action="store_true", help="re-run points whose cached result is an error")
     ap.add_argument("--list", action="store_true", help="print the expanded points and commands, run nothing")
     ap.add_argument("--worker", nargs=2, metavar=("TASKS", "ID"), help=argparse.SUPPRESS)
@@ -79,6 +83,10 @@ def main(argv=None):
     ctx.cache = os.path.abspath(a.cache or os.path.join("out", "sweeps", "cache"))
     ctx.jobs = max(1, a.jobs)
     ctx.timeout_s = a.timeout if a.timeout is not None else spec.get("timeout_s")
+    ctx.retries = a.retries if a.retries is not None else spec.get("retries", 0)
+    if ctx.retries < 0:
+        print("sweep: --retries must be 0 or more", file=sys.stderr)
+        return 2
     ctx.runs_per_task, ctx.sbatch_args = a.runs_per_task, a.sbatch_arg
     ctx.fresh = {}
     if not os.path.isfile(ctx.bin):
@@ -92,11 +100,19 @@ def main(argv=None):
             print(i, json.dumps(j["point"], sort_keys=True), "rdusim " + shlex.join(j["args"]))
         return 0
 
-    cached = {}
+    # what a killed sweep left behind: temporary files of dead writers (never partial entries:
+    # those are renamed into place whole)
+    stale = clean_stale(ctx.cache, ctx.out)
+    if stale:
+        print(f"sweep: removed {stale} temporary files left by killed sweeps", file=sys.stderr)
+    cached, damaged = {}, []
     for j in jobs:
-        rec = cache_load(ctx.cache, j["key"])
+        rec = cache_load(ctx.cache, j["key"], damaged)
         if rec is not None and not (a.retry_errors and rec["status"] != "ok"):
             cached[j["key"]] = rec
+    if damaged:
+        print(f"sweep: {len(damaged)} cache entries are damaged (e.g. {damaged[0]}); computing them again",
+              file=sys.stderr)
     todo, seen = [], set(cached)
     for j in jobs:
         if j["key"] not in seen:
@@ -121,15 +137,18 @@ def main(argv=None):
             signal.signal(s, h)
     elapsed = time.monotonic() - t0
     # errors that are not cached (timeouts, crashes) are reported from this run's records
-    records = [cache_load(ctx.cache, j["key"]) or ctx.fresh.get(j["key"]) for j in jobs]
+    records = [ctx.fresh.get(j["key"]) or cache_load(ctx.cache, j["key"]) for j in jobs]
     columns, rows = build_table(spec, jobs, records)
     write_tables(ctx.out, spec, columns, rows)
     bad = [r for r in rows if r["status"] != "ok"]
     print(f"sweep: {spec['name']}: computed {len(todo)}, cached {len(jobs) - len(todo)}, failed {len(bad)} "
           f"in {elapsed:.1f} s -> {os.path.join(ctx.out, 'results.csv')}", file=sys.stderr)
-    for r in bad:
-        params = {c: r[c] for c in columns[1:columns.index("status")]}
-        print(f"sweep: point {r['point']} {json.dumps(params, sort_keys=True)}: {r['error']}", file=sys.stderr)
+    for r, rec in zip(rows, records):
+        if r["status"] != "ok":
+            params = {c: r[c] for c in columns[1:columns.index("status")]}
+            tries = f" ({rec['attempts']} attempts)" if rec and rec.get("attempts", 1) > 1 else ""
+            print(f"sweep: point {r['point']} {json.dumps(params, sort_keys=True)}: {r['error']}{tries}",
+                  file=sys.stderr)
     return 1 if bad else 0
 
 

@@ -7,7 +7,7 @@ import math
 import os
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # scripts/
-SPEC_KEYS = ("name", "base", "vary", "metrics", "record_wall", "inputs", "plots", "timeout_s")
+SPEC_KEYS = ("name", "base", "vary", "metrics", "record_wall", "inputs", "plots", "timeout_s", "retries")
 CACHE_FORMAT = 1
 
 
@@ -189,6 +189,11 @@ def check_spec(spec, path="<spec>"):
     metrics = spec.setdefault("metrics", ["run/*"])
     if not isinstance(metrics, list) or not all(isinstance(m, str) and m for m in metrics):
         raise SpecError(f"{path}:/metrics", "must be a list of stat paths like run/total_ns")
+    if "timeout_s" in spec and not (_is_num(spec["timeout_s"]) and spec["timeout_s"] > 0):
+        raise SpecError(f"{path}:/timeout_s", "must be a positive number of seconds")
+    if "retries" in spec and not (isinstance(spec["retries"], int) and not isinstance(spec["retries"], bool)
+                                  and 0 <= spec["retries"] <= 100):
+        raise SpecError(f"{path}:/retries", "must be an integer from 0 to 100")
     spec["_points"], spec["_names"] = expand(spec["vary"], f"{path}:/vary")
     return spec
 
