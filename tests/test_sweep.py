@@ -345,6 +345,9 @@ class AtomicWrites(unittest.TestCase):
         writer = ("import sys; sys.path.insert(0, sys.argv[1]); from sweeplib.run import write_atomic\n"
                   "i = 0\nwhile True:\n    write_atomic(sys.argv[2], ('a' * 2000000 if i % 2 == 0 else 'b' * 3000000) + '\\n')\n"
                   "    i += 1\n")
+        # one whole version first: on a loaded machine a writer may be killed before its first write
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        sweeprun.write_atomic(target, "a" * 2000000 + "\n")
         rng = random.Random(7)
         for _ in range(6):
             p = subprocess.Popen([sys.executable, "-c", writer, os.path.join(ROOT, "scripts"), target])
