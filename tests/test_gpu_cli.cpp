@@ -78,7 +78,7 @@ TEST_CASE("a flag that does not apply to a GPU is one line naming it, exit 2", "
            "<command line>:--fusion: device orchestration does not apply");
   fs::path file = fs::temp_directory_path() / ("rdusim_gpu_cli_sc_" + std::to_string(::getpid()) + ".json");
   std::ofstream(file) << R"({"machine": "dgx-a100", "fusion": "unfused"})";
-  one_line(run(RDUSIM_BIN, file.string() + " --quiet --out ''"),
+  one_line(run(RDUSIM_BIN, "run " + file.string() + " --quiet --out ''"),
            file.string() + ":/fusion: \"unfused\" does not apply");
   fs::remove(file);
   // What a GPU does mean is accepted: fused kernels launched by the host.

@@ -60,7 +60,7 @@ class GpuTarget final : public Target {
   void check(const Scenario& sc, const Workload& w, const RunOptions& opt) override {
     if (sc.fusion != Fusion::kFused) {
       reject(sc, opt, "fusion",
-             fmt::format("\"{}\" does not apply to {}: a GPU runs kernel by kernel (accepted: fused)",
+             fmt::format("\"{}\" does not apply to {}: a GPU runs kernel by kernel (accepted: fused, fused-so)",
                          fusion_name(sc.fusion), m_mc.name));
     }
     if (sc.orchestration != Orchestration::kHost) {
