@@ -31,7 +31,6 @@ enum class RepeatLaunch {
 // Per-rank figures of the machine, for the roofline and the summary.
 struct TargetTraits {
   std::string machine_name;
-  std::string rank_prefix;           // "rdu" / "gpu"
   std::string scope;                 // the reporting scope in words ("all sockets", "GPU 0")
   bool report_all_ranks = true;      // node-level figures add up every rank (else rank 0 only)
   double peak_tflops = 0.0;          // per rank

@@ -42,7 +42,6 @@ class GpuTarget final : public Target {
     if (sc.chunks) m_mc.replay.chunks_per_stream = sc.chunks;
     const SocketParams& g = m_mc.gpu;
     m_traits = {m_mc.name,
-                "gpu",
                 "GPU 0",
                 false,
                 g.pcu.peak_tflops(),

@@ -19,7 +19,6 @@ class RduTarget final : public Target {
     if (sc.chunks) m_mc.replay.chunks_per_stream = sc.chunks;
     const SocketParams& s = m_mc.socket;
     m_traits = {m_mc.name,
-                "rdu",
                 "all sockets",
                 true,
                 s.pcu.peak_tflops(),
