@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "dataflow/gpu_kernel_model.hpp"
+#include "dataflow/graph_mapper.hpp"
 #include "dataflow/replay_params.hpp"
 #include "dataflow/section.hpp"
 #include "dataflow/socket.hpp"
@@ -38,5 +39,15 @@ struct GpuMapContext {
 std::vector<std::vector<OpId>> gpu_kernels(const Graph& g);
 
 std::vector<GpuKernelPlan> map_gpu_graph(const Graph& g, const GpuMapContext& c, const std::string& graph_name);
+
+// map_gpu_graph behind the GraphMapper contract (dataflow/graph_mapper.hpp).
+class GpuMapper final : public GraphMapper {
+ public:
+  explicit GpuMapper(const GpuMapContext& context) : m_context(context) {}
+  MappedGraph map(const Graph& g, const std::string& graph_name) const override;
+
+ private:
+  GpuMapContext m_context;
+};
 
 }  // namespace rdusim

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "dataflow/fusion.hpp"
+#include "dataflow/graph_mapper.hpp"
 #include "dataflow/replay_params.hpp"
 #include "dataflow/section.hpp"
 #include "dataflow/socket.hpp"
@@ -21,5 +22,18 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
 // Cuts and plans a whole graph.
 std::vector<SectionPlan> map_graph(const Graph& g, Fusion fusion, const SocketParams& socket,
                                    const ReplayParams& replay, const std::string& graph_name);
+
+// map_graph behind the GraphMapper contract (dataflow/graph_mapper.hpp).
+class RduMapper final : public GraphMapper {
+ public:
+  RduMapper(Fusion fusion, const SocketParams& socket, const ReplayParams& replay)
+      : m_fusion(fusion), m_socket(socket), m_replay(replay) {}
+  MappedGraph map(const Graph& g, const std::string& graph_name) const override;
+
+ private:
+  Fusion m_fusion;
+  SocketParams m_socket;
+  ReplayParams m_replay;
+};
 
 }  // namespace rdusim

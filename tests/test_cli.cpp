@@ -114,17 +114,48 @@ TEST_CASE("two runs give byte-identical stats.json and trace", "[cli]") {
 
 TEST_CASE("set: overrides a machine key and a typo in its path is a one-line error", "[cli]") {
   fs::path d = scratch("set");
-  Result ok = run("run --set machine/socket/hbm/bandwidth_gbps=3600 --out " + (d / "fast").string());
+  Result ok = run("run --set machine/socket/hbm/bandwidth_gbps=3600 --batch 2 --out " + (d / "fast").string());
   REQUIRE(ok.code == 0);
-  Result base = run("run --out " + (d / "base").string());
+  Result base = run("run --batch 2 --out " + (d / "base").string());
   REQUIRE(base.code == 0);
-  auto total = [](const fs::path& p) {
-    std::string s = slurp(p / "stats.json");
-    auto pos = s.find("\"total_ns\"");
-    return std::stod(s.substr(s.find("\"value\":", pos) + 8));
-  };
-  CHECK(total(d / "fast") < total(d / "base"));  // twice the HBM bandwidth: a faster decode
+  auto fast = nlohmann::json::parse(slurp(d / "fast" / "stats.json"));
+  auto slow = nlohmann::json::parse(slurp(d / "base" / "stats.json"));
+  auto total = [](const nlohmann::json& j) { return j["run"]["total_ns"]["value"].get<double>(); };
+  CHECK(total(fast) < total(slow));  // twice the HBM bandwidth: a faster decode
+  // stats.json's config section holds what the run used: the machine after the override, the
+  // scenario as parsed (flags included).
+  CHECK(fast["config"]["machine"]["socket"]["hbm"]["bandwidth_gbps"] == 3600);
+  CHECK(slow["config"]["machine"]["socket"]["hbm"]["bandwidth_gbps"] != 3600);
+  CHECK(fast["config"]["scenario"]["batch"] == 2);
+  CHECK(fast["config"]["scenario"]["machine_overrides"]["/socket/hbm/bandwidth_gbps"] == 3600);
+  CHECK(fast["config"]["model"]["hidden"].is_number());
   expect_error("run --set machine/socket/hbm/bandwdth=3", "/socket/hbm/bandwdth: --set: no such key", d / "out");
+}
+
+// Every leaf below the top-level sections (config aside) is a statistic: value, unit, description.
+void check_self_describing(const nlohmann::json& j, const std::string& path, int& leaves) {
+  if (j.contains("value")) {
+    INFO(path);
+    CHECK(j["value"].is_number());
+    CHECK(!j["unit"].get<std::string>().empty());
+    CHECK(!j["description"].get<std::string>().empty());
+    ++leaves;
+    return;
+  }
+  for (auto it = j.begin(); it != j.end(); ++it) check_self_describing(it.value(), path + "." + it.key(), leaves);
+}
+
+TEST_CASE("stats.json: every statistic carries its unit and description", "[cli]") {
+  fs::path d = scratch("describe");
+  REQUIRE(run("run --machine sn40l-8 --tp 2 --out " + d.string()).code == 0);
+  auto j = nlohmann::json::parse(slurp(d / "stats.json"));
+  int leaves = 0;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key() != "config") check_self_describing(it.value(), it.key(), leaves);
+  }
+  CHECK(leaves > 50);  // channels, PCUs, stages and the run's totals of two sockets
+  CHECK(j["config"]["scenario"]["tp"] == 2);
+  CHECK(j["config"]["machine"]["sockets"] == 8);
 }
 
 TEST_CASE("serve: a CoE batch on one timeline is deterministic and a resident expert skips its switch", "[cli]") {

@@ -3,9 +3,11 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <sys/wait.h>
 
@@ -59,6 +61,60 @@ TEST_CASE("bad GPU scenarios are one line and exit 2", "[gpu][cli]") {
   r = run(RDUSIM_BIN, "switch --machine dgx-a100 --bytes 1e9 --mode pipe");
   CHECK(r.code == 2);
   CHECK(r.err.find("unknown load mode \"pipe\" (known: paper, per-gpu)") != std::string::npos);
+}
+
+TEST_CASE("a flag that does not apply to a GPU is one line naming it, exit 2", "[gpu][cli]") {
+  auto one_line = [](const Result& r, const std::string& needle) {
+    INFO(r.err);
+    CHECK(r.code == 2);
+    CHECK(r.err.find(needle) != std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  };
+  one_line(run(RDUSIM_BIN, "run --machine dgx-a100 --fusion unfused --quiet --out ''"),
+           "<command line>:--fusion: \"unfused\" does not apply to dgx-a100");
+  one_line(run(RDUSIM_BIN, "run --machine dgx-h100 --orchestration device --quiet --out ''"),
+           "<command line>:--orchestration: device orchestration does not apply to dgx-h100");
+  one_line(run(RDUSIM_BIN, "run --machine dgx-h100 --fusion fused-ho --quiet --out ''"),
+           "<command line>:--fusion: device orchestration does not apply");
+  fs::path file = fs::temp_directory_path() / ("rdusim_gpu_cli_sc_" + std::to_string(::getpid()) + ".json");
+  std::ofstream(file) << R"({"machine": "dgx-a100", "fusion": "unfused"})";
+  one_line(run(RDUSIM_BIN, "run " + file.string() + " --quiet --out ''"),
+           file.string() + ":/fusion: \"unfused\" does not apply");
+  fs::remove(file);
+  // What a GPU does mean is accepted: fused kernels launched by the host.
+  CHECK(run(RDUSIM_BIN, "run --machine dgx-a100 --fusion fused-so --quiet --out ''").code == 0);
+  CHECK(run(RDUSIM_BIN, "run --machine dgx-a100 --fusion fused --orchestration host --quiet --out ''").code == 0);
+}
+
+// The leaf keys of one section of stats.json ("run": {"total_ns": {"value", "unit", ...}}).
+std::set<std::string> keys_of(const nlohmann::json& section) {
+  std::set<std::string> k;
+  for (auto it = section.begin(); it != section.end(); ++it) k.insert(it.key());
+  return k;
+}
+
+TEST_CASE("RDU and GPU runs report the same run.* statistics", "[gpu][cli]") {
+  fs::path base = fs::temp_directory_path() / ("rdusim_gpu_cli_keys_" + std::to_string(::getpid()));
+  REQUIRE(run(RDUSIM_BIN, "run --machine sn40l-8 --tp 8 --quiet --out " + (base / "rdu").string()).code == 0);
+  REQUIRE(run(RDUSIM_BIN, "run --machine dgx-h100 --tp 8 --quiet --out " + (base / "gpu").string()).code == 0);
+  auto rdu = nlohmann::json::parse(std::ifstream(base / "rdu" / "stats.json"));
+  auto gpu = nlohmann::json::parse(std::ifstream(base / "gpu" / "stats.json"));
+  CHECK(keys_of(rdu["run"]) == keys_of(gpu["run"]));
+  for (const char* k : {"collective_ns", "allreduce_ns", "pcu_utilization", "hbm_bw_fraction", "roofline_ns"}) {
+    INFO(k);
+    CHECK(rdu["run"].contains(k));
+  }
+  // Both ran tp 8 with an all-reduce per layer half: collective time is part of the time.
+  for (const auto* j : {&rdu, &gpu}) {
+    double c = (*j)["run"]["collective_ns"]["value"].get<double>();
+    CHECK(c <= (*j)["run"]["total_ns"]["value"].get<double>());
+    CHECK((*j)["run"]["allreduce_ns"]["value"].get<double>() == c);
+    double u = (*j)["run"]["pcu_utilization"]["value"].get<double>();
+    CHECK(u > 0.0);
+    CHECK(u <= 1.0);
+  }
+  CHECK(gpu["run"]["collective_ns"]["value"].get<double>() > 0);
+  fs::remove_all(base);
 }
 
 TEST_CASE("rdusim switch reports the paper mode's one-pipe rate", "[gpu][cli]") {

@@ -46,9 +46,13 @@ int cmd_run(const std::vector<std::string>& args) {
       std::string key = kv.substr(0, eq);
       if (key.rfind("machine/", 0) == 0) machine_set[key.substr(7)] = scalar(kv.substr(eq + 1));
       else if (key.rfind("model/", 0) == 0) model_set[key.substr(5)] = scalar(kv.substr(eq + 1));
-      else overlay[key] = scalar(kv.substr(eq + 1));
+      else {
+        overlay[key] = scalar(kv.substr(eq + 1));
+        opt.cli_keys.insert(key);
+      }
     } else if (a.rfind("--", 0) == 0 && std::find(keys.begin(), keys.end(), a.substr(2)) != keys.end()) {
       overlay[a.substr(2)] = scalar(value());
+      opt.cli_keys.insert(a.substr(2));
     } else if (a.rfind("--", 0) != 0 && file == "<command line>") {
       doc = JsonReader::load_file(a).raw();
       file = a;

@@ -80,6 +80,7 @@ nlohmann::json StatsRegistry::dump() const {
     double v = e.is_owned ? e.owned : e.read();
     (*node)["value"] = v;
     (*node)["unit"] = e.unit;
+    (*node)["description"] = e.description;
   }
   return root;
 }

@@ -1,7 +1,7 @@
 // sim/core/stats.hpp
 // The run's one statistics registry. Modules register plain counters (by reference) or derived
 // values (evaluated at dump) under their hierarchical name; the run dumps them once as nested JSON
-// with units. Contract: the registry must not outlive the modules whose counters it references.
+// with unit + description. Contract: the registry must not outlive the modules it reads counters of.
 #pragma once
 #include <nlohmann/json.hpp>
 
@@ -32,7 +32,7 @@ class StatsRegistry {
   double value(const std::string& path) const;  // 0 when absent
   bool contains(const std::string& path) const { return m_entries.count(path) != 0; }
 
-  // {"rdu0": {"hbm": {"ch3": {"bytes_read": {"value": .., "unit": ".."}}}}}, keys sorted.
+  // {"rdu0": {"hbm": {"ch3": {"bytes_read": {"value": .., "unit": "..", "description": ".."}}}}}, sorted.
   nlohmann::json dump() const;
 
  private:

@@ -1,21 +1,13 @@
 // sim/run/run.cpp
-// `rdusim run`: machine + model + scenario -> sections -> replay -> outcome.
+// `rdusim run`: machine + model + scenario -> kernels -> replay on every rank -> outcome.
 #include "sim/run/run.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
-#include <map>
-#include <optional>
 
-#include "dataflow/mapper.hpp"
-#include "dataflow/socket.hpp"
-#include "interconnect/fabric.hpp"
-#include "sim/run/all_ranks.hpp"
-#include "sim/run/executor.hpp"
-#include "sim/run/run_gpu.hpp"
-#include "workloads/router.hpp"
-#include "workloads/step_graphs.hpp"
+#include "sim/config/overrides.hpp"
 
 namespace rdusim {
 namespace {
@@ -24,35 +16,109 @@ struct Job {
   std::string name;
   Graph graph;
   uint32_t repeat = 1;
-  std::vector<SectionPlan> plans;
+  MappedGraph mapped;
 };
 
-// Weights (per socket shard) must fit in HBM, the model's home tier; the KV cache goes to HBM
-// when it fits beside them, else it spills to DDR. Returns true when the KV cache spills.
-bool place_kv(const ModelConfig& m, const StepShape& s, const MachineConfig& mc, const std::string& model_path) {
-  double weights = shard_weight_bytes(m, s), kv = shard_kv_bytes(m, s);
-  double cap = mc.socket.hbm.capacity_bytes;
-  if (weights > cap) {
-    throw SimError(model_path, "",
-                   fmt::format("does not fit in HBM: needs {:.1f} GB of weights per socket at tp={} but "
-                               "{}:/socket/hbm/capacity_gb gives {:.1f} GB",
-                               weights / 1e9, s.tp, mc.file, cap / 1e9));
-  }
-  if (weights + kv <= cap) return false;
-  if (kv > mc.socket.ddr.capacity_bytes) {
-    throw SimError(model_path, "",
-                   fmt::format("KV cache of {:.1f} GB per socket fits neither beside the weights in HBM nor in "
-                               "{}:/socket/ddr/capacity_gb ({:.1f} GB)",
-                               kv / 1e9, mc.file, mc.socket.ddr.capacity_bytes / 1e9));
-  }
-  return true;
+double roofline(const SectionPlan& p, const TargetTraits& t) {
+  double compute = p.flops / (t.peak_tflops * 1e3);
+  double hbm = p.hbm_bytes / t.roofline_hbm_gbps;
+  double ddr = p.ddr_bytes > 0 ? p.ddr_bytes / t.roofline_ddr_gbps : 0.0;
+  return std::max({compute, hbm, ddr});
 }
 
-double roofline(const SectionPlan& p, const SocketParams& sp) {
-  double compute = p.flops / (sp.pcu.peak_tflops() * 1e3);
-  double hbm = p.hbm_bytes / sp.hbm.total_bandwidth_gbps();
-  double ddr = p.ddr_bytes / sp.ddr.total_bandwidth_gbps();
-  return std::max({compute, hbm, ddr});
+// Replays every job on every rank of the node; returns rank 0's results per job.
+std::vector<std::vector<SectionResult>> execute(Node& node, const Target& target, const std::vector<Job>& jobs) {
+  std::vector<std::vector<SectionResult>> results(jobs.size());
+  node.run("run", [&](uint32_t r) {
+    double schedule = target.schedule_launch_ns();
+    if (schedule > 0) sc_core::wait(ns(schedule));
+    std::string prev;
+    for (size_t j = 0; j < jobs.size(); ++j) {
+      for (const auto& k : jobs[j].mapped.kernels) {
+        double launch = target.launch_ns(k, prev);
+        prev = k.plan.kernel;
+        SectionResult res = node.replayer(r).run_section(k.plan, launch, r == 0 ? "ops." + jobs[j].name : "", r == 0);
+        if (r == 0) results[j].push_back(std::move(res));
+      }
+    }
+  });
+  return results;
+}
+
+// Adds one job's kernels (rank 0's results, repeated layers counted `repeat` times) to `out`;
+// node-level figures scale by the `scale` ranks of the reporting scope.
+void account_job(const Job& job, const std::vector<SectionResult>& results, const Target& target, double scale,
+                 RunOutcome& out) {
+  const TargetTraits& t = target.traits();
+  double exec_ns = 0.0, launch_first = 0.0, launch_repeat = 0.0;
+  std::string prev = job.mapped.kernels.back().plan.kernel;  // a repeated layer follows itself
+  for (size_t k = 0; k < job.mapped.kernels.size(); ++k) {
+    const SectionResult& r = results[k];
+    const KernelPlan& kp = job.mapped.kernels[k];
+    const SectionPlan& p = kp.plan;
+    exec_ns += r.exec_ns();
+    launch_first += r.launch_ns();
+    launch_repeat += target.launch_ns(kp, prev);
+    prev = p.kernel;
+    if (kp.collective) out.collective_ns += (r.exec_ns() + t.collective_fixed_ns) * job.repeat;
+    SectionRecord rec{r, roofline(p, t), p.flops, p.hbm_bytes, p.pcus_used, job.name};
+    out.sections.push_back(rec);
+    out.flops += p.flops * job.repeat * scale;
+    out.hbm_bytes += double(p.hbm_bytes) * job.repeat * scale;
+    for (const auto& st : r.stages) out.pcu_busy_ns += st.times.compute_ns * st.pcus * job.repeat * scale;
+    out.roofline_ns += rec.roofline_ns * job.repeat;
+  }
+  if (t.repeat_launch == RepeatLaunch::kRecomputed) {
+    double job_launch = launch_first + (job.repeat - 1) * launch_repeat;
+    out.launch_ns += job_launch;
+    out.total_ns += exec_ns * job.repeat + job_launch;
+  } else {
+    out.launch_ns += launch_first * job.repeat;
+    out.total_ns += (exec_ns + launch_first) * job.repeat;
+  }
+  out.kernel_calls += job.mapped.kernels.size() * job.repeat;
+  if (job.repeat > 1) {
+    out.notes.push_back(
+        fmt::format("{}: 1 layer simulated in detail, timing reused for {} identical layers", job.name, job.repeat));
+  }
+  for (const auto& n : job.mapped.notes) out.notes.push_back(n);
+}
+
+std::string title(const Scenario& sc, const Workload& w, const Target& target) {
+  const StepShape& shape = sc.shape;
+  bool decode = shape.phase == Phase::kDecode;
+  return fmt::format("{} {} {}, batch {}, {} {}, {}, tp {} on {}", w.model.id, decode ? "decode" : "prefill",
+                     sc.scope == Scope::kLayer ? "layer" : (sc.scope == Scope::kModel ? "model" : "router"),
+                     shape.batch, decode ? "context" : "seq", decode ? shape.context : shape.seq, target.execution(sc),
+                     shape.tp, target.traits().machine_name);
+}
+
+// The model document the run used, overrides applied (the composition for scope "router").
+nlohmann::json model_document(const Scenario& sc, const Workload& w) {
+  if (sc.scope == Scope::kRouter) return JsonReader::load_file(w.file).raw();
+  return load_with_overrides(w.file, sc.model_overrides).raw();
+}
+
+RunOutcome account(const Scenario& sc, const Workload& w, const Target& target, const std::vector<Job>& jobs,
+                   const std::vector<std::vector<SectionResult>>& results) {
+  const TargetTraits& t = target.traits();
+  const uint32_t T = sc.shape.tp;
+  const uint32_t scale = t.report_all_ranks ? T : 1;
+  RunOutcome out;
+  out.simulated_ns = now_ns();
+  out.sockets = scale;
+  out.hbm_peak_gbps = t.roofline_hbm_gbps * scale;
+  out.peak_tflops = t.peak_tflops * scale;
+  out.pcu_count = uint64_t(t.compute_units) * scale;
+  out.clock_ghz = t.clock_ghz;
+  out.launch_ns = target.schedule_launch_ns();
+  out.notes = target.leading_notes();
+  out.total_ns = out.launch_ns;
+  for (size_t j = 0; j < jobs.size(); ++j) account_job(jobs[j], results[j], target, scale, out);
+  std::string trailing = target.trailing_note(out, sc);
+  if (!trailing.empty()) out.notes.push_back(trailing);
+  out.title = title(sc, w, target);
+  return out;
 }
 
 }  // namespace
@@ -61,190 +127,26 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
   auto wall0 = std::chrono::steady_clock::now();
   std::string machine_path = resolve_config(sc.machine, "configs/machines");
   JsonReader machine_doc = load_with_overrides(machine_path, sc.machine_overrides);
-  if (machine_kind(machine_doc) == "gpu") return run_gpu_scenario(sc, opt, machine_doc);  // DGX machines
-  MachineConfig mc = parse_machine(machine_doc);
+  std::unique_ptr<Target> target = make_target(machine_doc, sc);
   Workload workload = load_workload(sc);
-  const std::string& model_path = workload.file;
-  const ModelConfig& model = workload.model;
-  if (sc.chunks) mc.replay.chunks_per_stream = sc.chunks;
-  const StepShape& shape = sc.shape;
-  if (shape.tp > mc.sockets) {
-    throw SimError(sc.file, "/tp", fmt::format("tp={} exceeds the {} socket(s) of {}", shape.tp, mc.sockets, mc.file));
-  }
-  bool kv_spilled = place_kv(model, shape, mc, model_path);
-
+  target->check(sc, workload, opt);
   std::vector<Job> jobs;
   for (auto& g : workload.graphs) jobs.push_back({g.name, std::move(g.graph), g.repeat, {}});
-  for (auto& j : jobs) {
-    if (kv_spilled) {
-      for (auto v : boost::make_iterator_range(boost::vertices(j.graph))) j.graph[v].state_in_ddr = true;
-    }
-    j.plans = map_graph(j.graph, sc.fusion, mc.socket, mc.replay, j.name);
-  }
+  for (auto& j : jobs) j.mapped = target->map(j.graph, j.name);
 
-  // Elaboration: one socket per tensor-parallel rank, the P2P fabric, one replayer per socket.
   RunContext ctx;
   ctx.trace.enable(!opt.trace_path.empty());
-  const uint32_t T = shape.tp;
-  std::vector<std::unique_ptr<Socket>> sockets;
-  for (uint32_t r = 0; r < T; ++r)
-    sockets.push_back(std::make_unique<Socket>(fmt::format("rdu{}", r).c_str(), mc.socket, ctx));
-  std::unique_ptr<Fabric> fabric;
-  if (T > 1) fabric = std::make_unique<Fabric>("p2p", mc.fabric, ctx);
-  std::vector<std::unique_ptr<Replayer>> replayers;
-  for (uint32_t r = 0; r < T; ++r) {
-    replayers.push_back(std::make_unique<Replayer>(*sockets[r], ctx, mc.replay, CollectiveGroup{fabric.get(), r, T}));
-  }
-  std::vector<std::vector<SectionResult>> results(jobs.size());  // rank 0's, for the report
-  const double hbm_gbps = mc.socket.hbm.total_bandwidth_gbps();
-  const LaunchParams& lp = mc.socket.launch;
-  auto rank_script = [&](uint32_t r) {
-    if (sc.orchestration == Orchestration::kDevice && lp.host_launch_ns > 0) {
-      sc_core::wait(ns(lp.host_launch_ns));  // the host hands the whole schedule to the AGCUs once
-    }
-    std::string prev;
-    for (size_t j = 0; j < jobs.size(); ++j) {
-      for (const auto& plan : jobs[j].plans) {
-        double launch = launch_ns(plan, lp, sc.orchestration, prev, hbm_gbps);
-        prev = plan.kernel;
-        SectionResult res = replayers[r]->run_section(plan, launch, r == 0 ? "ops." + jobs[j].name : "", r == 0);
-        if (r == 0) results[j].push_back(std::move(res));
-      }
-    }
-  };
-  Executor exec("run", [&] { run_on_all_ranks(T, rank_script); });
-  sc_core::sc_start();
-  exec.rethrow();
-  if (!exec.finished()) {
-    std::string list;
-    for (const auto& rp : replayers)
-      for (const auto& s : rp->stalled()) list += (list.empty() ? "" : "; ") + s;
-    throw SimError("", "graph", "deadlock at " + fmt::format("{:.3f}", now_ns() / 1e3) + " us, stalled: " + list);
-  }
-
-  RunOutcome out;
-  out.simulated_ns = now_ns();
-  // Plans are per socket; node-level figures scale by the T sockets that run them.
-  out.sockets = T;
-  out.hbm_peak_gbps = hbm_gbps * T;
-  out.peak_tflops = mc.socket.pcu.peak_tflops() * T;
-  out.pcu_count = mc.socket.pcu.count * T;
-  out.clock_ghz = mc.socket.pcu.clock_ghz;
-  if (sc.orchestration == Orchestration::kDevice) out.launch_ns += lp.host_launch_ns;
-  if (kv_spilled) out.notes.push_back("KV cache does not fit beside the weights in HBM: spilled to DDR");
-  out.total_ns = out.launch_ns;
-  for (size_t j = 0; j < jobs.size(); ++j) {
-    const Job& job = jobs[j];
-    double exec_ns = 0.0, launch_first = 0.0, launch_repeat = 0.0;
-    std::string prev = job.plans.back().kernel;  // a repeated layer follows itself
-    for (size_t k = 0; k < job.plans.size(); ++k) {
-      const SectionResult& r = results[j][k];
-      exec_ns += r.exec_ns();
-      launch_first += r.launch_ns();
-      launch_repeat += launch_ns(job.plans[k], lp, sc.orchestration, prev, hbm_gbps);
-      prev = job.plans[k].kernel;
-      SectionRecord rec{r,
-                        roofline(job.plans[k], mc.socket),
-                        job.plans[k].flops,
-                        job.plans[k].hbm_bytes,
-                        job.plans[k].pcus_used,
-                        job.name};
-      out.sections.push_back(rec);
-      out.flops += job.plans[k].flops * job.repeat * T;
-      out.hbm_bytes += double(job.plans[k].hbm_bytes) * job.repeat * T;
-      for (const auto& st : r.stages) out.pcu_busy_ns += st.times.compute_ns * st.pcus * job.repeat * T;
-      out.roofline_ns += rec.roofline_ns * job.repeat;
-    }
-    double job_launch = launch_first + (job.repeat - 1) * launch_repeat;
-    out.launch_ns += job_launch;
-    out.total_ns += exec_ns * job.repeat + job_launch;
-    out.kernel_calls += job.plans.size() * job.repeat;
-    if (job.repeat > 1) {
-      out.notes.push_back(
-          fmt::format("{}: 1 layer simulated in detail, timing reused for {} identical layers", job.name, job.repeat));
-    }
-    if (job.plans.size() > 1 && sc.fusion == Fusion::kFused) {
-      out.notes.push_back(
-          fmt::format("{}: fused graph split into {} sections to fit PMU SRAM", job.name, job.plans.size()));
-    }
-  }
-  out.title = fmt::format("{} {} {}, batch {}, {} {}, {}, {} orchestration, tp {} on {}", model.id,
-                          shape.phase == Phase::kDecode ? "decode" : "prefill",
-                          sc.scope == Scope::kLayer ? "layer" : (sc.scope == Scope::kModel ? "model" : "router"),
-                          shape.batch, shape.phase == Phase::kDecode ? "context" : "seq",
-                          shape.phase == Phase::kDecode ? shape.context : shape.seq, fusion_name(sc.fusion),
-                          sc.orchestration == Orchestration::kHost ? "host" : "device", shape.tp, mc.name);
-
-  uint64_t dram_requests = 0;
-  for (uint32_t r = 0; r < T; ++r) {
-    for (const char* t : {"hbm", "ddr"}) {
-      for (uint32_t c = 0; c < (t[0] == 'h' ? mc.socket.hbm.channels : mc.socket.ddr.channels); ++c) {
-        dram_requests += static_cast<uint64_t>(ctx.stats.value(fmt::format("rdu{}.{}.ch{}.requests", r, t, c)));
-      }
-    }
-  }
-  out.events = dram_requests;
-  for (const auto& rp : replayers) out.events += rp->chunk_events();
-  StatsRegistry& st = ctx.stats;
-  st.set("run.total_ns", out.total_ns, "ns", "simulated time of the scope");
-  st.set("run.simulated_ns", out.simulated_ns, "ns", "time simulated in detail");
-  st.set("run.launch_ns", out.launch_ns, "ns", "time spent launching kernels");
-  st.set("run.kernel_calls", double(out.kernel_calls), "count", "kernel launches");
-  st.set("run.flops", out.flops, "flop", "floating-point operations");
-  st.set("run.hbm_bytes", out.hbm_bytes, "bytes", "HBM traffic");
-  st.set("run.pcu_utilization", out.pcu_busy_ns / (double(out.pcu_count) * out.total_ns), "ratio",
-         "busy PCU-time over (PCUs x time), all sockets");
-  st.set("run.hbm_bw_fraction", out.hbm_bytes / out.total_ns / out.hbm_peak_gbps, "ratio",
-         "HBM bytes over (aggregate peak bandwidth x time)");
-  st.set("run.roofline_ns", out.roofline_ns, "ns", "sum of per-section roofline bounds");
-  st.set("run.model_events", double(out.events), "count", "chunk steps, chunk loads and DRAM requests");
-  if (ctx.trace.on()) {
-    for (auto& sk : sockets) {
-      sk->hbm.flush_trace(mc.replay.trace_bin_ns);
-      sk->ddr.flush_trace(mc.replay.trace_bin_ns);
-    }
-  }
-  out.stats = st.dump();
+  Node node(target->node(sc.shape.tp), ctx);
+  auto results = execute(node, *target, jobs);
+  RunOutcome out = account(sc, workload, *target, jobs, results);
+  out.events = node.dram_requests(ctx.stats, target->traits().tiers) + node.chunk_events();
+  record_run_stats(ctx.stats, out, target->traits().scope);
+  node.flush_traces(target->traits().tiers, target->trace_bin_ns());
+  out.stats = ctx.stats.dump();
+  out.stats["config"] = run_config(machine_doc.raw(), model_document(sc, workload), sc);
   if (!opt.trace_path.empty()) ctx.trace.write(opt.trace_path);
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   return out;
-}
-
-std::string format_summary(const RunOutcome& o) {
-  std::string s = fmt::format("rdusim run: {}\n", o.title);
-  double us = o.total_ns / 1e3;
-  s += fmt::format("  simulated time : {:.2f} us ({:.0f} cycles at {} GHz)\n", us, o.total_ns * o.clock_ghz,
-                   o.clock_ghz);
-  s += fmt::format("  kernels        : {} calls, launch overhead {:.2f} us ({:.1f}% of the time)\n", o.kernel_calls,
-                   o.launch_ns / 1e3, 100.0 * o.launch_ns / o.total_ns);
-  s += fmt::format(
-      "  achieved       : {:.2f} TFLOPS ({:.1f}% of {:.0f} peak), HBM {:.0f} GB/s ({:.1f}% of {:.0f} GB/s)\n",
-      o.flops / o.total_ns / 1e3, 100.0 * o.flops / o.total_ns / 1e3 / o.peak_tflops, o.peak_tflops,
-      o.hbm_bytes / o.total_ns, 100.0 * o.hbm_bytes / o.total_ns / o.hbm_peak_gbps, o.hbm_peak_gbps);
-  s += fmt::format("  roofline bound : {:.2f} us; simulated / bound = {:.3f}\n", o.roofline_ns / 1e3,
-                   o.total_ns / o.roofline_ns);
-  for (const auto& n : o.notes) s += "  note           : " + n + "\n";
-  s += fmt::format("  {:<26} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9}\n", "section / stage", "pcus",
-                   "launch us", "exec us", "bound us", "compute us", "wait mem", "wait in", "wait out");
-  for (const auto& r : o.sections) {
-    s += fmt::format("  {:<26} {:>5} {:>10.2f} {:>10.2f} {:>10.2f}\n", r.result.name.substr(0, 26), r.pcus_used,
-                     r.result.launch_ns() / 1e3, r.result.exec_ns() / 1e3, r.roofline_ns / 1e3);
-    if (r.result.stages.size() > 1 || r.result.stages.empty()) {
-      for (const auto& st : r.result.stages) {
-        s += fmt::format("    {:<24} {:>5} {:>10} {:>10} {:>10} {:>10.2f} {:>10.2f} {:>10.2f} {:>9.2f}\n",
-                         st.name.substr(0, 24), st.pcus, "", "", "", st.times.compute_ns / 1e3,
-                         st.times.wait_memory_ns / 1e3, st.times.wait_input_ns / 1e3, st.times.wait_output_ns / 1e3);
-      }
-    } else {
-      const auto& st = r.result.stages.front();
-      s.pop_back();
-      s += fmt::format(" {:>10.2f} {:>10.2f} {:>10.2f} {:>9.2f}\n", st.times.compute_ns / 1e3,
-                       st.times.wait_memory_ns / 1e3, st.times.wait_input_ns / 1e3, st.times.wait_output_ns / 1e3);
-    }
-  }
-  s += fmt::format("  simulator      : {} model events in {:.3f} s wall ({:.2f} M events/s)\n", o.events, o.wall_s,
-                   o.events / o.wall_s / 1e6);
-  return s;
 }
 
 }  // namespace rdusim

@@ -11,8 +11,8 @@
 #include "sim/config/gpu_config.hpp"
 #include "sim/config/machine_config.hpp"
 #include "sim/config/scenario.hpp"
-#include "sim/run/all_ranks.hpp"
 #include "sim/run/executor.hpp"
+#include "sim/run/node.hpp"
 
 namespace rdusim {
 
@@ -28,16 +28,15 @@ namespace {
 SwitchResult switch_rdu(const MachineConfig& mc, uint64_t bytes, uint32_t tp, const std::string& trace_path) {
   RunContext ctx;
   ctx.trace.enable(!trace_path.empty());
-  std::vector<std::unique_ptr<Socket>> sockets;
-  for (uint32_t r = 0; r < tp; ++r)
-    sockets.push_back(std::make_unique<Socket>(fmt::format("rdu{}", r).c_str(), mc.socket, ctx));
+  NodeSpec spec;  // sockets only: a DMA per socket needs neither the fabric nor replayers
+  spec.rank_prefix = "rdu";
+  spec.ranks = tp;
+  spec.socket = mc.socket;
+  Node node(spec, ctx);
   const uint64_t shard = (bytes + tp - 1) / tp;
-  Executor exec("switch", [&] {
-    run_on_all_ranks(
-        tp, [&](uint32_t r) { sockets[r]->dma.copy(sockets[r]->ddr, sockets[r]->hbm, shard, "expert DDR->HBM"); });
+  node.run("switch", [&](uint32_t r) {
+    node.socket(r).dma.copy(node.socket(r).ddr, node.socket(r).hbm, shard, "expert DDR->HBM");
   });
-  sc_core::sc_start();
-  exec.rethrow();
   if (!trace_path.empty()) ctx.trace.write(trace_path);
   double t = now_ns();
   return {t, bytes / t};
