@@ -15,7 +15,7 @@ foreach(t test_dram_channel test_stream_buffer test_pcu test_replay test_gpu_rep
   catch_discover_tests(${t} PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")
 endforeach()
 
-add_executable(test_cli tests/catch_main.cpp tests/test_cli.cpp)
+add_executable(test_cli tests/catch_main.cpp tests/test_cli.cpp sim/cli/args.cpp)
 target_link_libraries(test_cli PRIVATE rdusim_studies Catch2::Catch2)
 add_dependencies(test_cli rdusim)
 target_compile_definitions(test_cli PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>" RDUSIM_ROOT_DIR="${PROJECT_SOURCE_DIR}")
@@ -31,6 +31,13 @@ target_link_libraries(test_reproduce PRIVATE rdusim_studies Catch2::Catch2)
 add_dependencies(test_reproduce rdusim)
 target_compile_definitions(test_reproduce PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>")
 catch_discover_tests(test_reproduce PROPERTIES TIMEOUT 300 LABELS slow ENVIRONMENT "${RDUSIM_TEST_ENV}")
+
+# Output sets (sim/core/atomic_file.hpp) end to end: errors and kills leave the previous --out intact.
+add_executable(test_output_set tests/catch_main.cpp tests/test_output_set.cpp)
+target_link_libraries(test_output_set PRIVATE rdusim_studies Catch2::Catch2)
+add_dependencies(test_output_set rdusim)
+target_compile_definitions(test_output_set PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>" RDUSIM_ROOT_DIR="${PROJECT_SOURCE_DIR}")
+catch_discover_tests(test_output_set PROPERTIES TIMEOUT 200 ENVIRONMENT "${RDUSIM_TEST_ENV}")
 
 add_executable(test_gpu_cli tests/catch_main.cpp tests/test_gpu_cli.cpp)
 target_link_libraries(test_gpu_cli PRIVATE rdusim_studies Catch2::Catch2)
