@@ -51,6 +51,7 @@ inline Proc start(const std::vector<std::string>& args, const fs::path& cwd = {}
     ::execv(c[0], c.data());
     ::_exit(127);
   }
+  ::setpgid(p.pid, p.pid);  // also here: a kill right after start must reach the group
   return p;
 }
 

@@ -51,7 +51,7 @@ const std::pair<const char*, const char*> kTextKeys[] = {
 
 ArgTable run_table(RunArgs& a) {
   ArgTable t("run", "[SCENARIO.json] [--KEY VALUE ...] [--set KEY=VALUE ...] [--out DIR] [--trace FILE] [--quiet]",
-             "Runs one scenario; flags override the file's keys (defaults: docs/architecture.md).");
+             "Runs one scenario; flags override the file's keys.");
   t.positional("SCENARIO.json", "a scenario file", &a.file, false);
   for (const auto& [key, help] : kTextKeys) t.text(std::string("--") + key, "NAME", help, &a.text[key]);
   for (const auto& k : kNumKeys) t.uint(std::string("--") + k.key, "N", k.help, &a.num[k.key], k.lo, k.hi).no_default();
