@@ -85,6 +85,24 @@ TEST_CASE("reproduce passes --out to the plots as one argument: no shell, spaces
   CHECK(leftovers(d, ".rdusim-").empty());
 }
 
+TEST_CASE("a plot that fails is one line, exit 2, and the previous set stays", "[cli][outputs]") {
+  fs::path d = scratch("plotfail");
+  fs::path e = small_experiments(d);
+  // The plots need both DGX machines: with one, plot_validation.py fails (KeyError).
+  std::string coe = slurp(e / "coe.json");
+  coe.replace(coe.find(R"(["dgx-a100", "dgx-h100"])"), 24, R"(["dgx-a100"])");
+  put(e / "coe.json", coe);
+  put(d / "out" / "validation.json", "{\"old\": true}\n");
+  auto before = tree(d / "out");
+  Result r = run({"reproduce", "--jobs", "2", "--experiments", e.string(), "--out", (d / "out").string()});
+  INFO(r.err);
+  CHECK(r.code == 2);
+  CHECK(r.err.rfind("rdusim: plots: /usr/bin/python3 exited with 1: ", 0) == 0);
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  CHECK(tree(d / "out") == before);
+  CHECK(leftovers(d, ".rdusim-").empty());
+}
+
 TEST_CASE("an error during a run leaves the previous output folder byte-identical", "[cli][outputs]") {
   fs::path d = scratch("error");
   put(d / "out" / "stats.json", "previous\n");
@@ -110,6 +128,16 @@ TEST_CASE("an error during a run leaves the previous output folder byte-identica
   CHECK(r.code == 2);
   CHECK(r.err.find("not an rdusim output") != std::string::npos);
   CHECK(slurp(d / "src" / "main.cpp") == "int main() {}\n");
+  // Nor is the working directory or one above it, even when it holds only output files.
+  fs::create_directories(d / "w" / "sub");
+  put(d / "w" / "a.json", "{}\n");
+  for (const char* out : {".", "./", "..", "sub/.."}) {
+    INFO(out);
+    r = run({"run", "--quiet", "--out", out}, d / "w" / "sub");
+    CHECK(r.code == 2);
+    CHECK(r.err.find("--out: ") != std::string::npos);
+  }
+  CHECK(slurp(d / "w" / "a.json") == "{}\n");
 }
 
 TEST_CASE("SIGKILL at any point leaves --out the complete old set or the complete new set", "[cli][outputs][kill]") {

@@ -30,6 +30,11 @@ fs::path normal_dir(const std::string& dir, const std::string& option) {
   std::string name = p.filename().string();
   if (dir.empty() || name.empty() || name == "." || name == ".." || p == p.root_path())
     throw SimError("<command line>", option, "\"" + dir + "\" cannot be an output folder (name a folder to create)");
+  // Replacing the working directory or a folder above it would pull the ground from under us.
+  std::error_code ec;
+  fs::path rel = fs::weakly_canonical(fs::current_path(), ec).lexically_relative(fs::weakly_canonical(p, ec));
+  if (!rel.empty() && *rel.begin() != "..")
+    throw SimError("<command line>", option, "\"" + dir + "\" holds the working directory: not an output folder");
   return p;
 }
 
