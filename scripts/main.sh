@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install_deps.sh
 bash scripts/build.sh build
-./build/rdusim reproduce --out out
+./build/rdusim reproduce --out out --doc docs/validation.md

@@ -10,6 +10,10 @@
 #include <sstream>
 #include <sys/wait.h>
 
+#include "cli_helpers.hpp"
+#include "sim/cli/args.hpp"
+#include "sim/core/error.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -174,4 +178,89 @@ TEST_CASE("serve: a CoE batch on one timeline is deterministic and a resident ex
     CHECK(q["hit"].get<bool>() == (seen[q["expert"].get<std::string>()]++ > 0));
   }
   CHECK(j["switches"].get<int>() == static_cast<int>(seen.size()));
+}
+
+// ---- The option tables (sim/cli/args.hpp): one parser, one-line errors naming the option. ----
+TEST_CASE("every command prints --help from its table and exits 0", "[cli][args]") {
+  for (const char* cmd : {"run", "bench", "experiment", "reproduce", "switch", "serve"}) {
+    INFO(cmd);
+    cli_test::Result r = cli_test::run({cmd, "--help"});
+    CHECK(r.code == 0);
+    CHECK(r.out.rfind(std::string("usage: rdusim ") + cmd, 0) == 0);
+    CHECK(r.out.find("--help") != std::string::npos);
+    CHECK(r.err.empty());
+  }
+  CHECK(cli_test::run({"--help"}).code == 0);
+  CHECK(cli_test::run({}).code == 2);
+}
+
+TEST_CASE("bad option values are one line naming the option, exit 2", "[cli][args]") {
+  struct Bad {
+    std::vector<std::string> args;
+    std::string needle;
+  };
+  const std::vector<Bad> cases = {
+      {{"serve", "--batch", "abc"}, "<command line>:--batch: expects an integer"},
+      {{"serve", "--batch", "1.5"}, "--batch: expects an integer"},
+      {{"serve", "--count", "1e9"}, "--count: expects an integer in [1, 100000], got \"1e9\""},
+      {{"serve", "--poisson", "nan"}, "--poisson: expects a number"},
+      {{"serve", "--poisson", "0"}, "--poisson: expects a number"},
+      {{"serve", "--seed", "-1"}, "--seed: expects an integer"},
+      {{"switch", "--bytes", "-1"}, "--bytes: expects an integer"},
+      {{"switch", "--bytes", "1e9", "--tp", "0"}, "--tp: expects an integer in [1, 1024]"},
+      {{"switch", "--bytes", "99999999999999999999"}, "--bytes: expects an integer"},
+      {{"switch", "--tp", "8"}, "--bytes: required"},
+      {{"switch", "--bytes"}, "--bytes: expects a value"},
+      {{"run", "--batch", "4294967296"}, "--batch: expects an integer in [1, 1048576]"},
+      {{"run", "--tp", "0"}, "--tp: expects an integer"},
+      {{"run", "--bogus", "1"}, "--bogus: unknown option for `rdusim run` (known: --machine,"},
+      {{"run", "a.json", "b.json"}, "b.json: unexpected argument"},
+      {{"experiment", "--jobs", "0", "x.json"}, "--jobs: expects an integer in [1, 1024]"},
+      {{"experiment"}, "experiment: expects FILE"},
+      {{"reproduce", "--jobs", "2.5"}, "--jobs: expects an integer"},
+      {{"reproduce", "--no-plots=yes"}, "--no-plots: takes no value"},
+      {{"bench", "--chunks", "5000"}, "--chunks: expects an integer in [0, 4096]"},
+      {{"frobnicate"}, "frobnicate: unknown command (known: run,"},
+  };
+  for (const auto& c : cases) {
+    cli_test::Result r = cli_test::run(c.args);
+    INFO(c.args[0] << " " << (c.args.size() > 1 ? c.args[1] : "") << ": " << r.err);
+    CHECK(r.code == 2);
+    CHECK(r.err.rfind("rdusim: ", 0) == 0);
+    CHECK(r.err.find(c.needle) != std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+  }
+}
+
+TEST_CASE("integers are exact: no fractions, no signs, no wrap; 1e9 is the integer 10^9", "[cli][args]") {
+  using rdusim::parse_uint;
+  CHECK(parse_uint("--n", "0", 0, UINT64_MAX) == 0);
+  CHECK(parse_uint("--n", "13476831232", 0, UINT64_MAX) == 13476831232ull);
+  CHECK(parse_uint("--n", "1e9", 0, UINT64_MAX) == 1000000000ull);
+  CHECK(parse_uint("--n", "64E9", 0, UINT64_MAX) == 64000000000ull);
+  CHECK(parse_uint("--n", "1.5e3", 0, UINT64_MAX) == 1500);
+  CHECK(parse_uint("--n", "10e-1", 0, UINT64_MAX) == 1);
+  CHECK(parse_uint("--n", "18446744073709551615", 0, UINT64_MAX) == UINT64_MAX);
+  for (const char* bad : {"", "-1", "+1", " 1", "1 ", "1.5", "1e-1", "0x10", "abc", "1e", "e9", ".5e1",
+                          "18446744073709551616", "2e19", "1e9999999", "nan", "inf"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(parse_uint("--n", bad, 0, UINT64_MAX), rdusim::SimError);
+  }
+  CHECK_THROWS_AS(parse_uint("--n", "9", 1, 8), rdusim::SimError);
+  CHECK_THROWS_AS(parse_uint("--n", "0", 1, 8), rdusim::SimError);
+  try {
+    parse_uint("--batch", "1.5", 1, 8);
+  } catch (const rdusim::SimError& e) {
+    CHECK(e.one_line() == "<command line>:--batch: expects an integer in [1, 8], got \"1.5\" (a fraction)");
+  }
+}
+
+TEST_CASE("reals are finite and in range", "[cli][args]") {
+  using rdusim::parse_real;
+  CHECK(parse_real("--r", "2.5", 0, 10) == 2.5);
+  CHECK(parse_real("--r", "1e-3", 0, 10) == 1e-3);
+  for (const char* bad : {"", "nan", "inf", "-inf", "1e999", " 1", "1x", "11", "-0.5"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(parse_real("--r", bad, 0, 10), rdusim::SimError);
+  }
 }

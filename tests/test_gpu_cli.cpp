@@ -133,3 +133,26 @@ TEST_CASE("the CoE router runs on a DGX (scope router)", "[gpu][cli]") {
   REQUIRE(r.code == 0);
   CHECK(r.out.find("prefill router, batch 2, seq 64, kernel by kernel, tp 8 on dgx-h100") != std::string::npos);
 }
+
+TEST_CASE("rdusim switch takes its options from the one table: exact byte counts, bad values exit 2", "[gpu][cli]") {
+  // 1.5e9 is the exact integer 1500000000; the paper mode's one pipe is 64 GB/s, so 1.5e9 B = 23.4375 ms.
+  Result r = run(RDUSIM_BIN, "switch --machine dgx-h100 --mode paper --bytes 1.5e9 --tp 8 --json");
+  REQUIRE(r.code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["bytes"].get<uint64_t>() == 1500000000ull);
+  CHECK(j["ns"].get<double>() == Approx(1.5e9 / 64.0));
+  for (const char* bad : {"--bytes 12.5", "--bytes -1", "--bytes 0", "--bytes 1e9 --tp 0", "--bytes 1e9 --tp x",
+                          "--bytes 1e9 --json=1", "--byte 1e9"}) {
+    INFO(bad);
+    r = run(RDUSIM_BIN, std::string("switch --machine dgx-a100 ") + bad);
+    CHECK(r.code == 2);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK(r.err.find("<command line>:--") != std::string::npos);
+  }
+  r = run(RDUSIM_BIN, "switch --machine dgx-a100 --bytes 1e9 --tp 9");
+  CHECK(r.code == 2);
+  CHECK(r.err.find("/gpus: a switch over 9 GPUs needs that many") != std::string::npos);
+  r = run(RDUSIM_BIN, "switch --help");
+  CHECK(r.code == 0);
+  CHECK(r.out.find("--bytes N") != std::string::npos);
+}

@@ -1,40 +1,37 @@
 // sim/cli/cmd_switch.cpp
-#include <iostream>
-
+// `rdusim switch`: the simulated time to copy one expert into HBM (replaces the old rdusim-h2d).
 #include <fmt/format.h>
 
+#include <iostream>
+
+#include "sim/cli/args.hpp"
 #include "sim/cli/commands.hpp"
 #include "sim/core/error.hpp"
 #include "sim/studies/switching.hpp"
 
 namespace rdusim {
 
-// `rdusim switch --machine M --bytes N [--tp T] [--mode paper|per-gpu] [--trace FILE]`
 int cmd_switch(const std::vector<std::string>& args) {
   std::string machine = "sn40l-8", mode = "paper", trace;
-  double bytes = 0;
-  bool json = false;
+  uint64_t bytes = 0;
   uint32_t tp = 8;
-  for (size_t i = 0; i + 1 < args.size() + 1; ++i) {
-    auto value = [&]() -> std::string {
-      if (i + 1 >= args.size()) throw SimError("<command line>", args[i], "expects a value");
-      return args[++i];
-    };
-    if (i >= args.size()) break;
-    if (args[i] == "--machine") machine = value();
-    else if (args[i] == "--bytes") bytes = std::stod(value());
-    else if (args[i] == "--json") json = true;
-    else if (args[i] == "--tp") tp = static_cast<uint32_t>(std::stoul(value()));
-    else if (args[i] == "--mode") mode = value();
-    else if (args[i] == "--trace") trace = value();
-    else throw SimError("<command line>", args[i], "unknown option (known: --machine, --bytes, --tp, --mode, --trace, --json)");
-  }
-  if (!(bytes >= 1)) throw SimError("<command line>", "--bytes", "expects a positive byte count");
-  SwitchResult r = simulate_switch(machine, static_cast<uint64_t>(bytes), tp, mode, trace);
+  bool json = false;
+  ArgTable t("switch", "--bytes N [--machine M] [--tp T] [--mode paper|per-gpu] [--trace FILE] [--json]",
+             "Times one expert copy into HBM: DDR -> HBM on every socket (RDU), host -> GPUs over PCIe (DGX).");
+  t.text("--machine", "M", "a name in configs/machines or a path", &machine);
+  t.uint("--bytes", "N", "bytes to copy (required)", &bytes, 1, uint64_t(1) << 53);
+  t.uint("--tp", "T", "sockets or GPUs sharing the copy", &tp, 1, 1024);
+  t.text("--mode", "MODE", "DGX loading: paper (one PCIe pipe) | per-gpu (each GPU its shard)", &mode);
+  t.text("--trace", "FILE", "Perfetto trace", &trace);
+  t.flag("--json", "one JSON object on stdout", &json);
+  if (!t.parse(args)) return 0;
+  if (!t.given("--bytes")) throw SimError("<command line>", "--bytes", "required (the bytes to copy)");
+  SwitchResult r = simulate_switch(machine, bytes, tp, mode, trace);
   if (json) {
-    std::cout << fmt::format("{{\"machine\": \"{}\", \"mode\": \"{}\", \"tp\": {}, \"bytes\": {:.0f}, \"ns\": {:.1f}, "
-                             "\"gbps\": {:.3f}}}\n",
-                             machine, mode, tp, bytes, r.ns, r.gbps);
+    std::cout << fmt::format(
+        "{{\"machine\": \"{}\", \"mode\": \"{}\", \"tp\": {}, \"bytes\": {}, \"ns\": {:.1f}, "
+        "\"gbps\": {:.3f}}}\n",
+        machine, mode, tp, bytes, r.ns, r.gbps);
     return 0;
   }
   std::cout << fmt::format("switch {} bytes on {} (tp {}, {}): {:.3f} ms, {:.1f} GB/s\n", bytes, machine, tp, mode,

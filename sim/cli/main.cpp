@@ -1,57 +1,60 @@
 // sim/cli/main.cpp
-// rdusim's command line. Every error is one line on stderr and exit code 2.
-//   rdusim run [SCENARIO.json] [--machine M] [--model M] [--phase P] [--batch N] [--seq N]
-//              [--context N] [--tp N] [--fusion F] [--orchestration O] [--scope S] [--chunks N]
-//              [--set KEY=VALUE] [--out DIR] [--trace FILE] [--quiet]
-//   rdusim bench [--chunks N]
+// rdusim's command line: dispatches to sim/cli/cmd_<name>.cpp. `rdusim <command> --help` prints
+// each command's options from its table. Every error is one line on stderr and exit code 2.
 #include <fmt/format.h>
 #include <systemc>
 
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sim/cli/commands.hpp"
-#include "sim/core/atomic_file.hpp"
 #include "sim/core/error.hpp"
 
 namespace rdusim {
 namespace {
 
-const char* kUsage =
-    "usage: rdusim <command> [options]\n"
-    "  run [SCENARIO.json] [--machine M] [--model M] [--phase prefill|decode] [--batch N] [--seq N]\n"
-    "      [--context N] [--tp N] [--fusion fused|unfused] [--orchestration host|device]\n"
-    "      [--scope layer|model] [--chunks N] [--set KEY=VALUE] [--out DIR] [--trace FILE] [--quiet]\n"
-    "      --set takes a scenario key (batch=8) or a pointer into the machine or model config\n"
-    "      (machine/socket/hbm/bandwidth_gbps=3600, model/hidden=8192)\n"
-    "  experiment FILE [--out DIR] [--jobs N]   run an experiment (configs/experiments/*.json)\n"
-    "  reproduce [--out DIR] [--jobs N] [--no-plots]   every experiment; writes out/validation.json and\n"
-    "                   docs/validation.md, draws out/*.png (the main job)\n"
-    "  switch --machine M --bytes N [--tp T] [--mode paper|per-gpu]   time one expert copy into HBM\n"
-    "  serve [--composition C] [--batch N | --poisson RATE --count N | --requests TRACE.json] [--input N]\n"
-    "        [--output N] [--seed S] [--trace FILE]   a CoE served on the RDU node on one timeline\n"
-    "  bench            time the simulator on the reference scenarios (events per second)\n";
+struct Command {
+  const char* name;
+  int (*run)(const std::vector<std::string>&);
+  const char* summary;
+};
+
+const Command kCommands[] = {
+    {"run", cmd_run, "one scenario (file and/or flags) -> summary, DIR/stats.json, trace"},
+    {"experiment", cmd_experiment, "the fusion study of an experiment file -> DIR/fusion.{json,md}"},
+    {"reproduce", cmd_reproduce, "every experiment -> DIR/validation.json, *.json, plots (the main job)"},
+    {"switch", cmd_switch, "time one expert copy into HBM"},
+    {"serve", cmd_serve, "a CoE served on the RDU node on one timeline -> DIR/serve.json"},
+    {"bench", cmd_bench, "time the simulator on the reference scenarios (events per second)"},
+};
+
+std::string usage() {
+  std::string s = "usage: rdusim <command> [options]     (rdusim <command> --help for its options)\n";
+  for (const auto& c : kCommands) s += fmt::format("  {:<11} {}\n", c.name, c.summary);
+  return s;
+}
 
 }  // namespace
+
+unsigned default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 int cli_main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    std::cout << kUsage;
+    (args.empty() ? std::cerr : std::cout) << usage();
     return args.empty() ? 2 : 0;
   }
   std::string cmd = args[0];
   args.erase(args.begin());
   try {
-    if (cmd == "run") return cmd_run(args);
-    if (cmd == "bench") return cmd_bench(args);
-    if (cmd == "experiment") return cmd_experiment(args);
-    if (cmd == "reproduce") return cmd_reproduce(args);
-    if (cmd == "switch") return cmd_switch(args);
-    if (cmd == "serve") return cmd_serve(args);
-    throw SimError("<command line>", cmd, "unknown command (known: bench, experiment, reproduce, run, serve, switch)");
+    for (const auto& c : kCommands)
+      if (cmd == c.name) return c.run(args);
+    std::string known;
+    for (const auto& c : kCommands) known += (known.empty() ? "" : ", ") + std::string(c.name);
+    throw SimError("<command line>", cmd, "unknown command (known: " + known + ")");
   } catch (const SimError& e) {
     std::cerr << "rdusim: " << e.one_line() << "\n";
     return 2;

@@ -1,25 +1,15 @@
 // sim/studies/bench.cpp
-// `rdusim bench`: how fast the simulator runs its reference scenarios (a benchmark, not a test).
-// Each scenario runs in its own process (one elaboration per process).
+#include "sim/studies/bench.hpp"
+
 #include <fmt/format.h>
 
-#include <iostream>
-
-#include "sim/cli/commands.hpp"
 #include "sim/core/error.hpp"
 #include "sim/run/isolated.hpp"
 #include "sim/run/run.hpp"
 
 namespace rdusim {
 
-int cmd_bench(const std::vector<std::string>& args) {
-  uint32_t chunks = 0;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--chunks" && i + 1 < args.size())
-      chunks = static_cast<uint32_t>(std::stoul(args[++i]));
-    else
-      throw SimError("<command line>", args[i], "unknown option (known: --chunks N)");
-  }
+nlohmann::json run_bench(uint32_t chunks) {
   struct Case {
     std::string name;
     Scenario sc;
@@ -48,16 +38,14 @@ int cmd_bench(const std::vector<std::string>& args) {
     });
   }
   auto results = run_isolated(tasks, 1);  // one at a time: timings must not share cores
-  std::cout << fmt::format("{:<44} {:>12} {:>10} {:>12} {:>14}\n", "scenario", "model events", "wall s", "M events/s",
-                           "simulated us");
+  nlohmann::json rows = nlohmann::json::array();
   for (size_t i = 0; i < cases.size(); ++i) {
-    const auto& r = results[i];
+    nlohmann::json r = results[i];
     if (r.contains("error")) throw SimError("", cases[i].name, r["error"].get<std::string>());
-    double ev = r["events"].get<double>(), wall = r["wall_s"].get<double>();
-    std::cout << fmt::format("{:<44} {:>12.0f} {:>10.3f} {:>12.2f} {:>14.2f}\n", cases[i].name, ev, wall,
-                             ev / wall / 1e6, r["sim_us"].get<double>());
+    r["scenario"] = cases[i].name;
+    rows.push_back(r);
   }
-  return 0;
+  return rows;
 }
 
 }  // namespace rdusim

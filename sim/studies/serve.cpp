@@ -19,12 +19,12 @@
 #include "dataflow/replay.hpp"
 #include "dataflow/socket.hpp"
 #include "memory/tier_allocator.hpp"
-#include "sim/cli/commands.hpp"
 #include "sim/config/machine_config.hpp"
 #include "sim/config/scenario.hpp"
 #include "sim/core/atomic_file.hpp"
 #include "sim/run/all_ranks.hpp"
 #include "sim/run/executor.hpp"
+#include "sim/studies/serve.hpp"
 #include "workloads/composition.hpp"
 #include "workloads/requests.hpp"
 #include "workloads/router.hpp"
@@ -32,13 +32,6 @@
 
 namespace rdusim {
 namespace {
-
-struct Options {
-  std::string machine = "sn40l-8", composition = "samba-coe-150", trace, out_dir = "out", requests;
-  uint32_t tp = 8, batch = 8, input = 128, output = 20, count = 0;
-  double rate_per_s = 0.0;
-  uint64_t seed = 1;
-};
 
 struct Job {
   std::string name;
@@ -69,39 +62,7 @@ struct Served {
 
 }  // namespace
 
-int cmd_serve(const std::vector<std::string>& args) {
-  Options o;
-  for (size_t i = 0; i < args.size(); ++i) {
-    auto value = [&]() -> std::string {
-      if (i + 1 >= args.size()) throw SimError("<command line>", args[i], "expects a value");
-      return args[++i];
-    };
-    const std::string& a = args[i];
-    if (a == "--machine")
-      o.machine = value();
-    else if (a == "--composition")
-      o.composition = value();
-    else if (a == "--trace")
-      o.trace = value();
-    else if (a == "--out")
-      o.out_dir = value();
-    else if (a == "--requests")
-      o.requests = value();
-    else if (a == "--batch")
-      o.batch = static_cast<uint32_t>(std::stoul(value()));
-    else if (a == "--input")
-      o.input = static_cast<uint32_t>(std::stoul(value()));
-    else if (a == "--output")
-      o.output = static_cast<uint32_t>(std::stoul(value()));
-    else if (a == "--poisson")
-      o.rate_per_s = std::stod(value());
-    else if (a == "--count")
-      o.count = static_cast<uint32_t>(std::stoul(value()));
-    else if (a == "--seed")
-      o.seed = std::stoull(value());
-    else
-      throw SimError("<command line>", a, "unknown option (see rdusim --help)");
-  }
+int run_serve(ServeOptions o) {
   std::string mpath = resolve_config(o.machine, "configs/machines");
   MachineConfig mc = load_machine_file(mpath);
   o.tp = mc.sockets;

@@ -1,0 +1,26 @@
+// sim/studies/reproduce.hpp
+// The reproduction: every experiment (fusion study E1, CoE latency and switching E2, footprint
+// E3) and the paper-vs-simulated table. Typed inputs in, JSON and markdown out; writing files and
+// drawing plots is the caller's (sim/cli/cmd_reproduce.cpp).
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace rdusim {
+
+struct ReproduceInputs {
+  std::string experiments_dir;  // holds fusion.json, coe.json, footprint.json, paper_values.json
+  unsigned jobs = 1;            // simulations at once, one process each
+};
+
+struct Reproduction {
+  nlohmann::json fusion, coe, footprint;
+  nlohmann::json validation;  // {"rows": [{id, description, paper, simulated, unit, in_band}, ...]}
+  std::string fusion_md;      // the fusion table
+  std::string validation_md;  // the text of docs/validation.md
+};
+
+Reproduction run_reproduction(const ReproduceInputs& in);
+
+}  // namespace rdusim
