@@ -12,18 +12,18 @@
 #include <tuple>
 #include <vector>
 
+#include "interconnect/collective.hpp"
 #include "interconnect/link.hpp"
+#include "interconnect/topology.hpp"
 
 namespace rdusim {
 
 struct FabricParams {
-  std::string topology = "full_mesh";  // ring | full_mesh | switch
+  std::string topology = "full_mesh";  // a make_topology name: full_mesh | ring | switch
   uint32_t endpoints = 1;
   LinkParams link;                 // every link of the topology
-  std::string algorithm = "ring";  // collective algorithm: ring | direct
+  std::string algorithm = "ring";  // a make_collective name: direct | ring
 };
-
-enum class CollectiveKind { kAllReduce, kReduceScatter, kAllGather };
 
 class Fabric : public sc_core::sc_module {
  public:
@@ -46,6 +46,8 @@ class Fabric : public sc_core::sc_module {
   void receive(uint64_t tag, uint32_t step, uint32_t rank, uint32_t count);
 
   FabricParams m_params;
+  std::unique_ptr<Topology> m_topology;
+  std::unique_ptr<CollectiveAlgorithm> m_algorithm;
   std::map<std::pair<uint32_t, uint32_t>, std::unique_ptr<Link>> m_links;  // (from, to) or (ep, switch)
   std::map<std::tuple<uint64_t, uint32_t, uint32_t>, uint32_t> m_mailbox;  // (tag, step, dst) -> arrived
   std::vector<std::unique_ptr<sc_core::sc_event>> m_arrived;               // per endpoint

@@ -7,7 +7,7 @@
 namespace rdusim {
 
 DramChannel::DramChannel(sc_core::sc_module_name name, const DramChannelParams& params, RunContext& ctx)
-    : sc_core::sc_module(name), m_params(params) {
+    : sc_core::sc_module(name), m_params(params), m_arbiter(make_arbiter(params.arbitration)) {
   SC_METHOD(serve);
   sensitive << m_wake;
   dont_initialize();
@@ -63,13 +63,12 @@ void DramChannel::serve() {
 
 void DramChannel::admit_waiting() {
   while (m_waiting_count > 0) {
-    auto it = m_params.round_robin ? m_waiting.lower_bound(m_next_source) : m_waiting.begin();
-    if (it == m_waiting.end()) it = m_waiting.begin();
+    auto it = m_waiting.find(m_arbiter->pick(m_waiting));
     if (!has_room(it->second.front().bytes)) break;
     MemRequest next = std::move(it->second.front());
     it->second.pop_front();
     --m_waiting_count;
-    m_next_source = it->first + 1;
+    m_arbiter->admitted(it->first);
     if (it->second.empty()) m_waiting.erase(it);
     admit(std::move(next));
   }
@@ -81,8 +80,7 @@ void DramChannel::schedule_wake() {
   double now = now_ns();
   double next = m_in_service.empty() ? -1.0 : m_in_service.front().done_ns;
   if (m_waiting_count > 0) {
-    auto it = m_params.round_robin ? m_waiting.lower_bound(m_next_source) : m_waiting.begin();
-    if (it == m_waiting.end()) it = m_waiting.begin();
+    auto it = m_waiting.find(m_arbiter->pick(m_waiting));
     double room_at =
         m_bus_free_ns - double(m_params.queue_bytes - std::min(m_params.queue_bytes, it->second.front().bytes)) /
                             m_params.bandwidth_gbps;

@@ -12,7 +12,10 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
+#include <string>
 
+#include "memory/arbiter.hpp"
 #include "sim/core/run_context.hpp"
 #include "sim/core/time.hpp"
 
@@ -23,7 +26,8 @@ struct DramChannelParams {
   double latency_ns = 0.0;        // required
   uint32_t queue_depth = 64;      // default lives here and nowhere else
   uint64_t queue_bytes = 262144;  // transfer backlog admitted ahead of a request (one larger request still is)
-  bool round_robin = false;       // arbitration among waiting sources: false = priority (lowest id)
+  // Which waiting source is admitted next: a make_arbiter name, priority | round_robin.
+  std::string arbitration = "priority";
 };
 
 struct MemRequest {
@@ -57,8 +61,8 @@ class DramChannel : public sc_core::sc_module {
   };
   DramChannelParams m_params;
   std::deque<InService> m_in_service;
-  std::map<uint32_t, std::deque<MemRequest>> m_waiting;  // per source
-  uint32_t m_next_source = 0;                            // round-robin position
+  WaitingQueues m_waiting;  // per source
+  std::unique_ptr<Arbiter> m_arbiter;
   uint64_t m_waiting_count = 0;
   bool has_room(uint64_t bytes) const;
   double m_bus_free_ns = 0.0;

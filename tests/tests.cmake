@@ -13,7 +13,8 @@ endforeach()
 
 add_executable(test_unit $<TARGET_OBJECTS:rdusim_catch_main> tests/test_dram_timing.cpp tests/test_json_reader.cpp
                          tests/test_model_config.cpp tests/test_pcu_timing.cpp tests/test_mapper.cpp
-                         tests/test_machine_config.cpp tests/test_coe_units.cpp tests/test_gpu_model.cpp)
+                         tests/test_machine_config.cpp tests/test_coe_units.cpp tests/test_gpu_model.cpp
+                         tests/test_config_docs.cpp tests/test_variants.cpp)
 target_link_libraries(test_unit PRIVATE rdusim_studies Catch2::Catch2)
 catch_discover_tests(test_unit PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")
 
@@ -28,6 +29,14 @@ target_link_libraries(test_cli PRIVATE rdusim_studies Catch2::Catch2)
 add_dependencies(test_cli rdusim)
 target_compile_definitions(test_cli PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>" RDUSIM_ROOT_DIR="${PROJECT_SOURCE_DIR}")
 catch_discover_tests(test_cli PROPERTIES TIMEOUT 120 ENVIRONMENT "${RDUSIM_TEST_ENV}")
+
+# Config errors end to end: out-of-range numbers, oversized or too deep JSON, simulated-time overflow.
+add_executable(test_config_errors tests/catch_main.cpp tests/test_config_errors.cpp)
+target_link_libraries(test_config_errors PRIVATE rdusim_studies Catch2::Catch2)
+add_dependencies(test_config_errors rdusim)
+target_compile_definitions(test_config_errors PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>"
+                                                      RDUSIM_ROOT_DIR="${PROJECT_SOURCE_DIR}")
+catch_discover_tests(test_config_errors PROPERTIES TIMEOUT 120 ENVIRONMENT "${RDUSIM_TEST_ENV}")
 
 # scripts/sweep.py and scripts/plot.py (Python unittest; runs the rdusim binary through a counting wrapper)
 add_test(NAME sweep_py COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/test_sweep.py)

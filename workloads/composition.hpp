@@ -101,8 +101,7 @@ struct Composition {
 // expert group (and an instance inside it); weights are finite, non-negative and not all zero;
 // names are unique. Errors are SimError(file, JSON path, message).
 // Model names resolve to <models_dir>/<name>.json.
-Composition parse_composition(const JsonReader& r, const std::string& models_dir);
-Composition load_composition_file(const std::string& path, const std::string& models_dir);
+// The JSON loader (parse_composition, load_composition_file) is sim/config/composition_loader.hpp.
 
 // Every expert instance with its weight bytes, in Composition::instances order (TierAllocator input).
 std::vector<ExpertSize> expert_sizes(const Composition& c);

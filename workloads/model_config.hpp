@@ -7,8 +7,6 @@
 #include <optional>
 #include <string>
 
-#include "sim/core/json_reader.hpp"
-
 namespace rdusim {
 
 enum class FfnType { kSwiglu, kGegluTanh, kGeluMlp };
@@ -47,7 +45,6 @@ struct ModelConfig {
   uint64_t kv_bytes_per_token(uint32_t dtype_bytes) const { return 2ull * kv_dim() * dtype_bytes * layers; }
 };
 
-ModelConfig parse_model(const JsonReader& r);
-ModelConfig load_model_file(const std::string& path);
+// The JSON loader (parse_model, load_model_file) is sim/config/model_loader.hpp.
 
 }  // namespace rdusim

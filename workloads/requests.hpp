@@ -44,7 +44,6 @@ std::vector<Request> poisson_stream(const PoissonStreamParams& p);
 // A trace file: a JSON list of {"arrival_us", "input_tokens", "output_tokens"} (an optional "id"
 // defaults to the position). Contract: arrivals are finite, non-negative and non-decreasing, token
 // counts at least 1; errors are SimError(path, "/<index>/<key>", message).
-std::vector<Request> load_trace_file(const std::string& path);
-std::vector<Request> parse_trace(const std::string& text, const std::string& file);
+// The JSON loader (load_trace_file, parse_trace) is sim/config/requests_loader.hpp.
 
 }  // namespace rdusim

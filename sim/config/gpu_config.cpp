@@ -3,6 +3,7 @@
 // key is checked; unknown keys are rejected; "_..." keys (sources) are always allowed.
 #include "sim/config/gpu_config.hpp"
 
+#include "sim/config/ranges.hpp"
 #include "sim/core/json_reader.hpp"
 
 namespace rdusim {
@@ -27,8 +28,14 @@ PcuParams parse_sm(const JsonReader& r, uint32_t& units_per_sm, double& prologue
   r.required("simd_tflops", simd_tflops);
   r.optional("pipeline_latency_cycles", p.pipeline_latency_cycles);
   r.check(p.count > 0, "count", "must be positive");
+  r.check_range("count", p.count, 1, kMaxUnits);
+  r.check_range("tensor_cores_per_sm", units_per_sm, 1, 64);
   require_positive_all(r,
                        {{"clock_ghz", p.clock_ghz}, {"peak_bf16_tflops", peak_tflops}, {"simd_tflops", simd_tflops}});
+  r.check_range("clock_ghz", p.clock_ghz, 0.0, 100.0);
+  r.check_range("peak_bf16_tflops", peak_tflops, 0.0, 1e6);
+  r.check_range("simd_tflops", simd_tflops, 0.0, 1e6);
+  r.check_range("pipeline_latency_cycles", p.pipeline_latency_cycles, 0, 1000000);
   // One "PCU" per tensor core (SM sub-partition); tensor-core shape losses live in the kernel model
   // (gpu_kernel_model.hpp), which sets how many units' worth of peak a kernel gets, so the row
   // utilization is 1 here.
@@ -51,6 +58,9 @@ GemmTileParams parse_gemm(const JsonReader& r) {
   r.required("cta_tile_n", p.cta_tile_n);
   r.required("peak_fraction", p.peak_fraction);
   r.check(p.mma_rows > 0, "mma_rows", "must be positive");
+  r.check_range("mma_rows", p.mma_rows, 1, 65536);
+  r.check_range("cta_tile_m", p.cta_tile_m, 1, 65536);
+  r.check_range("cta_tile_n", p.cta_tile_n, 0, 65536);
   r.check(p.cta_tile_m >= p.mma_rows && p.cta_tile_m % p.mma_rows == 0, "cta_tile_m", "must be a multiple of mma_rows");
   r.check(p.cta_tile_n > 0, "cta_tile_n", "must be positive");
   r.check(p.peak_fraction > 0 && p.peak_fraction <= 1, "peak_fraction", "must be in (0, 1]");
@@ -69,12 +79,16 @@ DramTierParams parse_hbm(const JsonReader& r, double& peak_gbps) {
   r.required("latency_ns", p.channel.latency_ns);
   r.optional("interleave_bytes", p.interleave_bytes);
   r.optional("queue_depth", p.channel.queue_depth);
-  require_positive_all(r, {{"capacity_gb", capacity_gb}, {"bandwidth_gbps", peak_gbps}});
+  check_positive_at_most(r, "capacity_gb", capacity_gb, kMaxCapacityGb);
+  check_bandwidth_gbps(r, "bandwidth_gbps", peak_gbps);
   r.check(sustained > 0 && sustained <= 1, "sustained_fraction", "must be in (0, 1]");
   r.check(p.channels > 0, "channels", "must be positive");
-  require_non_negative(r, "latency_ns", p.channel.latency_ns);
+  r.check_range("channels", p.channels, 1, 4096);
+  check_latency_ns(r, "latency_ns", p.channel.latency_ns);
   r.check(p.interleave_bytes > 0, "interleave_bytes", "must be positive");
+  r.check_range("interleave_bytes", p.interleave_bytes, 1, uint64_t(1) << 30);
   r.check(p.channel.queue_depth >= 1, "queue_depth", "must be at least 1");
+  r.check_range("queue_depth", p.channel.queue_depth, 1, kMaxUnits);
   p.capacity_bytes = capacity_gb * 1e9;
   p.channel.bandwidth_gbps = peak_gbps * sustained / p.channels;
   r.reject_unread_keys();
@@ -89,9 +103,11 @@ DramTierParams parse_host(const JsonReader& r) {
   r.required("bandwidth_gbps", bandwidth);
   r.required("channels", p.channels);
   r.required("latency_ns", p.channel.latency_ns);
-  require_positive_all(r, {{"dram_gb", capacity_gb}, {"bandwidth_gbps", bandwidth}});
+  check_positive_at_most(r, "dram_gb", capacity_gb, kMaxCapacityGb);
+  check_bandwidth_gbps(r, "bandwidth_gbps", bandwidth);
   r.check(p.channels > 0, "channels", "must be positive");
-  require_non_negative(r, "latency_ns", p.channel.latency_ns);
+  r.check_range("channels", p.channels, 1, 4096);
+  check_latency_ns(r, "latency_ns", p.channel.latency_ns);
   p.capacity_bytes = capacity_gb * 1e9;
   p.channel.bandwidth_gbps = bandwidth / p.channels;
   r.reject_unread_keys();
@@ -103,9 +119,9 @@ NvlinkParams parse_nvlink(const JsonReader& r) {
   r.required("bandwidth_gbps", p.bandwidth_gbps);
   r.required("step_latency_ns", p.step_latency_ns);
   r.required("collective_base_ns", p.collective_base_ns);
-  require_positive(r, "bandwidth_gbps", p.bandwidth_gbps);
-  require_non_negative(r, "step_latency_ns", p.step_latency_ns);
-  require_non_negative(r, "collective_base_ns", p.collective_base_ns);
+  check_bandwidth_gbps(r, "bandwidth_gbps", p.bandwidth_gbps);
+  check_latency_ns(r, "step_latency_ns", p.step_latency_ns);
+  check_latency_ns(r, "collective_base_ns", p.collective_base_ns);
   r.reject_unread_keys();
   return p;
 }
@@ -117,10 +133,12 @@ PcieParams parse_pcie(const JsonReader& r) {
   r.required("latency_ns", p.latency_ns);
   r.required("gpus_per_uplink", p.gpus_per_uplink);
   r.required("paper_gbps", p.paper_gbps);
-  require_positive_all(r, {{"theoretical_gbps", p.theoretical_gbps}, {"paper_gbps", p.paper_gbps}});
+  check_bandwidth_gbps(r, "theoretical_gbps", p.theoretical_gbps);
+  check_bandwidth_gbps(r, "paper_gbps", p.paper_gbps);
   r.check(p.dma_efficiency > 0 && p.dma_efficiency <= 1, "dma_efficiency", "must be in (0, 1]");
-  require_non_negative(r, "latency_ns", p.latency_ns);
+  check_latency_ns(r, "latency_ns", p.latency_ns);
   r.check(p.gpus_per_uplink >= 1, "gpus_per_uplink", "must be at least 1");
+  r.check_range("gpus_per_uplink", p.gpus_per_uplink, 1, 4096);
   r.reject_unread_keys();
   return p;
 }
@@ -142,21 +160,22 @@ GpuMachineConfig parse_gpu_machine(const JsonReader& r) {
   r.check(kind == "gpu", "kind", "expected \"gpu\"");
   r.required("gpus", m.gpus);
   r.check(m.gpus >= 1, "gpus", "must be at least 1");
+  r.check_range("gpus", m.gpus, 1, 4096);
   JsonReader g = r.child("gpu");
   m.gpu.pcu = parse_sm(g.child("sm"), m.units_per_sm, m.kernel_prologue_ns);
   m.gemm = parse_gemm(g.child("gemm"));
   double l2_mb = 0.0, smem_kb = 0.0;
   g.required("l2_mb", l2_mb);
   g.required("smem_kb_per_sm", smem_kb);
-  require_positive(g, "l2_mb", l2_mb);
-  require_positive(g, "smem_kb_per_sm", smem_kb);
+  check_positive_at_most(g, "l2_mb", l2_mb, 1e6);
+  check_positive_at_most(g, "smem_kb_per_sm", smem_kb, 1e6);
   // On-chip buffering: one "PMU" per SM holding its shared memory plus its slice of L2.
   m.gpu.pmu.count = m.sms();
   m.gpu.pmu.sram_bytes = smem_kb * 1e3 + l2_mb * 1e6 / m.sms();
   m.gpu.pmu.usable_fraction = 1.0;
   m.gpu.hbm = parse_hbm(g.child("hbm"), m.hbm_peak_gbps);
   g.required("kernel_launch_ns", m.kernel_launch_ns);
-  require_non_negative(g, "kernel_launch_ns", m.kernel_launch_ns);
+  check_latency_ns(g, "kernel_launch_ns", m.kernel_launch_ns);
   g.reject_unread_keys();
   m.gpu.launch.host_launch_ns = m.kernel_launch_ns;
   m.nvlink = parse_nvlink(r.child("nvlink"));

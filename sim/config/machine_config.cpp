@@ -3,10 +3,25 @@
 // are rejected; "_..." keys (sources, notes) are always allowed.
 #include "sim/config/machine_config.hpp"
 
+#include "interconnect/collective.hpp"
+#include "interconnect/topology.hpp"
+#include "memory/arbiter.hpp"
+#include "sim/config/ranges.hpp"
 #include "sim/core/json_reader.hpp"
 
 namespace rdusim {
 namespace {
+
+// A variant name is valid when its factory accepts it; the factory's "unknown ... (known: ...)"
+// message is re-raised at the key.
+template <typename F>
+void check_name(const JsonReader& r, const std::string& key, F make) {
+  try {
+    make();
+  } catch (const SimError& e) {
+    r.fail(key, e.what());
+  }
+}
 
 PcuParams parse_pcu(const JsonReader& r) {
   PcuParams p;
@@ -19,11 +34,14 @@ PcuParams parse_pcu(const JsonReader& r) {
   r.required("simd_stages", simd_stages);
   r.optional("pipeline_latency_cycles", p.pipeline_latency_cycles);
   r.check(p.count > 0, "count", "must be positive");
-  require_positive(r, "clock_ghz", p.clock_ghz);
-  require_positive(r, "peak_bf16_tflops", peak_tflops);
+  r.check_range("count", p.count, 1, kMaxUnits);
+  check_positive_at_most(r, "clock_ghz", p.clock_ghz, 100.0);
+  check_positive_at_most(r, "peak_bf16_tflops", peak_tflops, 1e6);
   r.check(p.systolic_rows > 0, "systolic_rows", "must be positive");
-  require_positive(r, "simd_lanes", simd_lanes);
-  require_positive(r, "simd_stages", simd_stages);
+  r.check_range("systolic_rows", p.systolic_rows, 1, 65536);
+  check_positive_at_most(r, "simd_lanes", simd_lanes, 65536.0);
+  check_positive_at_most(r, "simd_stages", simd_stages, 65536.0);
+  r.check_range("pipeline_latency_cycles", p.pipeline_latency_cycles, 0, 1000000);
   // FLOPs/cycle/PCU follow from the published peak, the PCU count and the (assumed) clock.
   p.systolic_flops_per_cycle = peak_tflops * 1e3 / (p.count * p.clock_ghz);
   p.simd_flops_per_cycle = simd_lanes * simd_stages;
@@ -39,7 +57,9 @@ PmuParams parse_pmu(const JsonReader& r) {
   r.optional("banks", p.banks);
   r.optional("usable_fraction", p.usable_fraction);
   r.check(p.count > 0, "count", "must be positive");
-  require_positive(r, "sram_mb_total", total_mb);
+  r.check_range("count", p.count, 1, kMaxUnits);
+  check_positive_at_most(r, "sram_mb_total", total_mb, 1e6);
+  r.check_range("banks", p.banks, 0, 65536);
   r.check(p.usable_fraction > 0 && p.usable_fraction <= 1, "usable_fraction", "must be in (0, 1]");
   p.sram_bytes = total_mb * 1e6 / p.count;
   r.reject_unread_keys();
@@ -58,9 +78,36 @@ LaunchParams parse_launch(const JsonReader& r) {
                       {"program_load_fixed_ns", p.program_load_fixed_ns},
                       {"config_bytes_per_tile", p.config_bytes_per_tile},
                       {"argument_load_ns", p.argument_load_ns}}) {
-    require_non_negative(r, k, v);
+    check_latency_ns(r, k, v);  // config_bytes_per_tile shares the range: [0, 1e9] bytes
   }
   r.reject_unread_keys();
+  return p;
+}
+
+RdnParams parse_rdn(const JsonReader& d) {
+  RdnParams p;
+  d.required("hop_ns", p.hop_ns);
+  d.required("dies", p.dies);
+  d.required("d2d_latency_ns", p.d2d_latency_ns);
+  d.required("d2d_bandwidth_gbps", p.d2d_bandwidth_gbps);
+  check_latency_ns(d, "hop_ns", p.hop_ns);
+  d.check(p.dies >= 1, "dies", "must be at least 1");
+  d.check_range("dies", p.dies, 1, 64);
+  check_latency_ns(d, "d2d_latency_ns", p.d2d_latency_ns);
+  require_non_negative(d, "d2d_bandwidth_gbps", p.d2d_bandwidth_gbps);
+  d.check_range("d2d_bandwidth_gbps", p.d2d_bandwidth_gbps, 0.0, kMaxBandwidthGbps);
+  d.reject_unread_keys();
+  return p;
+}
+
+DmaParams parse_dma(const JsonReader& d, DmaParams p) {
+  d.optional("chunk_bytes", p.chunk_bytes);
+  d.optional("outstanding", p.outstanding);
+  d.check(p.chunk_bytes >= 1, "chunk_bytes", "must be positive");
+  d.check_range("chunk_bytes", p.chunk_bytes, 1, uint64_t(1) << 40);
+  d.check(p.outstanding >= 1, "outstanding", "must be at least 1");
+  d.check_range("outstanding", p.outstanding, 1, 65536);
+  d.reject_unread_keys();
   return p;
 }
 
@@ -79,18 +126,19 @@ DramTierParams parse_dram_tier(const JsonReader& r, const std::string& name) {
   r.optional("interleave_bytes", p.interleave_bytes);
   r.optional("queue_depth", p.channel.queue_depth);
   r.optional("queue_bytes", p.channel.queue_bytes);
-  std::string arbitration = "priority";
-  r.optional("arbitration", arbitration);
-  r.check(arbitration == "priority" || arbitration == "round_robin", "arbitration",
-          "unknown \"" + arbitration + "\" (known: priority, round_robin)");
-  p.channel.round_robin = arbitration == "round_robin";
+  r.optional("arbitration", p.channel.arbitration);
+  check_name(r, "arbitration", [&] { make_arbiter(p.channel.arbitration); });
   r.check(p.channel.queue_bytes >= 1, "queue_bytes", "must be positive");
-  require_positive(r, "capacity_gb", capacity_gb);
-  require_positive(r, "bandwidth_gbps", bandwidth_gbps);
+  r.check_range("queue_bytes", p.channel.queue_bytes, 1, uint64_t(1) << 40);
+  check_positive_at_most(r, "capacity_gb", capacity_gb, kMaxCapacityGb);
+  check_bandwidth_gbps(r, "bandwidth_gbps", bandwidth_gbps);
   r.check(p.channels > 0, "channels", "must be positive");
-  require_non_negative(r, "latency_ns", p.channel.latency_ns);
+  r.check_range("channels", p.channels, 1, 4096);
+  check_latency_ns(r, "latency_ns", p.channel.latency_ns);
   r.check(p.interleave_bytes > 0, "interleave_bytes", "must be positive");
+  r.check_range("interleave_bytes", p.interleave_bytes, 1, uint64_t(1) << 30);
   r.check(p.channel.queue_depth >= 1, "queue_depth", "must be at least 1");
+  r.check_range("queue_depth", p.channel.queue_depth, 1, kMaxUnits);
   p.capacity_bytes = capacity_gb * 1e9;
   // Channels serve at the sustained share of the datasheet peak (refresh, bank conflicts, turnarounds).
   p.channel.bandwidth_gbps = bandwidth_gbps * sustained / p.channels;
@@ -103,9 +151,9 @@ LinkParams parse_link(const JsonReader& r) {
   r.required("bandwidth_gbps", p.bandwidth_gbps);
   r.required("latency_ns", p.latency_ns);
   r.optional("per_message_ns", p.per_message_ns);
-  require_positive(r, "bandwidth_gbps", p.bandwidth_gbps);
-  require_non_negative(r, "latency_ns", p.latency_ns);
-  require_non_negative(r, "per_message_ns", p.per_message_ns);
+  check_bandwidth_gbps(r, "bandwidth_gbps", p.bandwidth_gbps);
+  check_latency_ns(r, "latency_ns", p.latency_ns);
+  check_latency_ns(r, "per_message_ns", p.per_message_ns);
   r.reject_unread_keys();
   return p;
 }
@@ -114,11 +162,9 @@ FabricParams parse_fabric(const JsonReader& r, uint32_t endpoints) {
   FabricParams p;
   p.endpoints = endpoints;
   r.required("topology", p.topology);
-  r.check(p.topology == "ring" || p.topology == "full_mesh" || p.topology == "switch", "topology",
-          "unknown \"" + p.topology + "\" (known: full_mesh, ring, switch)");
+  check_name(r, "topology", [&] { make_topology(p.topology); });
   r.required("algorithm", p.algorithm);
-  r.check(p.algorithm == "ring" || p.algorithm == "direct", "algorithm",
-          "unknown \"" + p.algorithm + "\" (known: direct, ring)");
+  check_name(r, "algorithm", [&] { make_collective(p.algorithm); });
   p.link = parse_link(r.child("link"));
   r.reject_unread_keys();
   return p;
@@ -135,12 +181,19 @@ ReplayParams parse_replay(const JsonReader& r) {
   r.optional("trace_bin_ns", p.trace_bin_ns);
   r.optional("collective_min_chunk_bytes", p.collective_min_chunk_bytes);
   r.check(p.collective_min_chunk_bytes >= 1, "collective_min_chunk_bytes", "must be positive");
+  r.check_range("collective_min_chunk_bytes", p.collective_min_chunk_bytes, 1, uint64_t(1) << 40);
   r.check(p.chunks_per_stream >= 1 && p.chunks_per_stream <= 4096, "chunks_per_stream", "must be in [1, 4096]");
   r.check(p.stream_buffer_chunks >= 2, "stream_buffer_chunks", "must be at least 2 (double buffering)");
   r.check(p.weight_buffer_chunks >= 1, "weight_buffer_chunks", "must be at least 1");
   r.check(p.write_buffer_chunks >= 1, "write_buffer_chunks", "must be at least 1");
+  for (auto [k, v] : {std::pair<const char*, uint32_t>{"stream_buffer_chunks", p.stream_buffer_chunks},
+                      {"weight_buffer_chunks", p.weight_buffer_chunks},
+                      {"write_buffer_chunks", p.write_buffer_chunks}}) {
+    r.check_range(k, v, 1, kMaxUnits);
+  }
   r.check(p.fused_pcu_fraction > 0 && p.fused_pcu_fraction <= 1, "fused_pcu_fraction", "must be in (0, 1]");
   require_positive(r, "trace_bin_ns", p.trace_bin_ns);
+  r.check_range("trace_bin_ns", p.trace_bin_ns, 1e-3, kMaxLatencyNs);
   r.reject_unread_keys();
   return p;
 }
@@ -154,33 +207,15 @@ MachineConfig parse_machine(const JsonReader& r) {
   r.check(kind == "rdu", "kind", "unknown \"" + kind + "\" (known: rdu)");
   r.required("sockets", m.sockets);
   r.check(m.sockets >= 1, "sockets", "must be at least 1");
+  r.check_range("sockets", m.sockets, 1, 4096);
   JsonReader s = r.child("socket");
   m.socket.pcu = parse_pcu(s.child("pcu"));
   m.socket.pmu = parse_pmu(s.child("pmu"));
   m.socket.hbm = parse_dram_tier(s.child("hbm"), "hbm");
   m.socket.ddr = parse_dram_tier(s.child("ddr"), "ddr");
   m.socket.launch = parse_launch(s.child("kernel_launch"));
-  if (s.has("rdn")) {
-    JsonReader d = s.child("rdn");
-    RdnParams& p = m.socket.rdn;
-    d.required("hop_ns", p.hop_ns);
-    d.required("dies", p.dies);
-    d.required("d2d_latency_ns", p.d2d_latency_ns);
-    d.required("d2d_bandwidth_gbps", p.d2d_bandwidth_gbps);
-    require_non_negative(d, "hop_ns", p.hop_ns);
-    d.check(p.dies >= 1, "dies", "must be at least 1");
-    require_non_negative(d, "d2d_latency_ns", p.d2d_latency_ns);
-    require_non_negative(d, "d2d_bandwidth_gbps", p.d2d_bandwidth_gbps);
-    d.reject_unread_keys();
-  }
-  if (s.has("dma")) {
-    JsonReader d = s.child("dma");
-    d.optional("chunk_bytes", m.socket.dma.chunk_bytes);
-    d.optional("outstanding", m.socket.dma.outstanding);
-    d.check(m.socket.dma.chunk_bytes >= 1, "chunk_bytes", "must be positive");
-    d.check(m.socket.dma.outstanding >= 1, "outstanding", "must be at least 1");
-    d.reject_unread_keys();
-  }
+  if (s.has("rdn")) m.socket.rdn = parse_rdn(s.child("rdn"));
+  if (s.has("dma")) m.socket.dma = parse_dma(s.child("dma"), m.socket.dma);
   s.reject_unread_keys();
   if (r.has("replay")) m.replay = parse_replay(r.child("replay"));
   if (r.has("interconnect")) {
@@ -193,6 +228,10 @@ MachineConfig parse_machine(const JsonReader& r) {
   return m;
 }
 
-MachineConfig load_machine_file(const std::string& path) { return parse_machine(JsonReader::load_file(path)); }
+MachineConfig load_machine_file(const std::string& path) { return parse_machine(load_with_overrides(path, {})); }
+
+nlohmann::json resolved_machine_doc(const std::string& path, const Overrides& overrides) {
+  return resolve_doc(path, overrides).doc;
+}
 
 }  // namespace rdusim

@@ -7,6 +7,7 @@
 #include "dataflow/replay_params.hpp"
 #include "dataflow/socket.hpp"
 #include "interconnect/fabric.hpp"
+#include "sim/config/overrides.hpp"
 
 namespace rdusim {
 
@@ -25,6 +26,10 @@ class JsonReader;
 MachineConfig parse_machine(const JsonReader& r);
 LinkParams parse_link(const JsonReader& r);
 FabricParams parse_fabric(const JsonReader& r, uint32_t endpoints);
+// Resolves the file's "base" chain (sim/config/overrides.hpp) before parsing.
 MachineConfig load_machine_file(const std::string& path);
+// The machine document a run simulates: the base chain merged and `overrides` applied, as parsed
+// (for recording next to the results).
+nlohmann::json resolved_machine_doc(const std::string& path, const Overrides& overrides = {});
 
 }  // namespace rdusim

@@ -8,6 +8,21 @@
 #include "workloads/router.hpp"
 
 namespace rdusim {
+namespace {
+
+void check_shape(const JsonReader& r, const Scenario& s) {
+  r.check(s.shape.batch >= 1, "batch", "must be at least 1");
+  r.check(s.shape.seq >= 1, "seq", "must be at least 1");
+  r.check(s.shape.tp >= 1, "tp", "must be at least 1");
+  r.check(s.shape.dtype_bytes >= 1 && s.shape.dtype_bytes <= 8, "dtype_bytes", "must be in [1, 8]");
+  r.check(s.chunks <= 4096, "chunks", "must be at most 4096");
+  r.check_range("batch", s.shape.batch, 1, 65536);
+  r.check_range("seq", s.shape.seq, 1, 1u << 20);
+  r.check_range("context", s.shape.context, 0, 1u << 24);
+  r.check_range("tp", s.shape.tp, 1, 4096);
+}
+
+}  // namespace
 
 Scenario parse_scenario(const JsonReader& r) {
   Scenario s;
@@ -59,11 +74,7 @@ Scenario parse_scenario(const JsonReader& r) {
     r.fail("scope", "unknown \"" + scope + "\" (known: layer, model, router)");
   r.check(s.scope != Scope::kRouter || !s.composition.empty(), "composition", "required with scope \"router\"");
   r.check(s.scope == Scope::kRouter || s.composition.empty(), "composition", "only used with scope \"router\"");
-  r.check(s.shape.batch >= 1, "batch", "must be at least 1");
-  r.check(s.shape.seq >= 1, "seq", "must be at least 1");
-  r.check(s.shape.tp >= 1, "tp", "must be at least 1");
-  r.check(s.shape.dtype_bytes >= 1 && s.shape.dtype_bytes <= 8, "dtype_bytes", "must be in [1, 8]");
-  r.check(s.chunks <= 4096, "chunks", "must be at most 4096");
+  check_shape(r, s);
   r.reject_unread_keys();
   return s;
 }
@@ -78,7 +89,8 @@ std::string project_root() {
 }
 
 std::string resolve_config(const std::string& name_or_path, const std::string& dir) {
-  if (std::filesystem::exists(name_or_path) || name_or_path.find('/') != std::string::npos ||
+  std::error_code ec;  // a name longer than the OS allows is not a file (ENAMETOOLONG), not a crash
+  if (std::filesystem::exists(name_or_path, ec) || name_or_path.find('/') != std::string::npos ||
       name_or_path.ends_with(".json")) {
     return name_or_path;
   }

@@ -7,7 +7,10 @@
 
 #include "dataflow/fusion.hpp"
 #include "dataflow/launch.hpp"
+#include "sim/config/composition_loader.hpp"  // re-exported: callers that had the loaders from workloads/
+#include "sim/config/model_loader.hpp"
 #include "sim/config/overrides.hpp"
+#include "sim/config/requests_loader.hpp"
 #include "sim/core/json_reader.hpp"
 #include "workloads/decoder.hpp"
 #include "workloads/step_graphs.hpp"
