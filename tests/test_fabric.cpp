@@ -87,3 +87,23 @@ TEST_CASE("an expert copy over 8 sockets takes N / aggregate DDR->HBM rate plus 
   double expect = double(n) / rate + m.socket.ddr.channel.latency_ns + m.socket.hbm.channel.latency_ns;
   CHECK(now_ns() == Approx(expect).epsilon(0.01));
 }
+
+TEST_CASE("a transfer whose delivery lies beyond sc_time's range is a SimError, not a wrapped time", "[fabric][sc]") {
+  FabricParams p;
+  p.topology = "full_mesh";
+  p.endpoints = 2;
+  p.link = {25.0, 1e20, 0.0};  // far beyond the config range [0, 1e9] ns: only a backstop can catch it
+  RunContext ctx;
+  Fabric f("fabric", p, ctx);
+  Executor ex("run", [&] { f.transfer(0, 1, 4096, [] {}); });
+  sc_core::sc_start();
+  CHECK_FALSE(ex.finished());
+  std::string err;
+  try {
+    ex.rethrow();
+  } catch (const SimError& e) {
+    err = e.one_line();
+  }
+  CHECK(err.find("simulated time: ") == 0);
+  CHECK(err.find("exceeds the simulator's range") != std::string::npos);
+}
