@@ -211,7 +211,7 @@ TEST_CASE("bad option values are one line naming the option, exit 2", "[cli][arg
       {{"switch", "--bytes", "99999999999999999999"}, "--bytes: expects an integer"},
       {{"switch", "--tp", "8"}, "--bytes: required"},
       {{"switch", "--bytes"}, "--bytes: expects a value"},
-      {{"run", "--batch", "4294967296"}, "--batch: expects an integer in [1, 1048576]"},
+      {{"run", "--batch", "4294967296"}, "--batch: expects an integer in [1, 65536]"},
       {{"run", "--tp", "0"}, "--tp: expects an integer"},
       {{"run", "--bogus", "1"}, "--bogus: unknown option for `rdusim run` (known: --machine,"},
       {{"run", "a.json", "b.json"}, "b.json: unexpected argument"},

@@ -70,8 +70,9 @@ TEST_CASE("an inherited key of a layered machine file can be overridden and is c
 }
 
 TEST_CASE("an integer that does not fit its type is an error, not a wrapped value", "[cli][config]") {
-  expect_error("run --batch 4294967297", "<command line>:/batch: must be at most 4294967295 (got 4294967297)");
-  expect_error("run --batch 100000", "<command line>:/batch: must be in [1, 65536] (got 100000)");
+  expect_error("run --set batch=4294967297", "<command line>:/batch: must be at most 4294967295 (got 4294967297)");
+  expect_error("run --set batch=100000", "<command line>:/batch: must be in [1, 65536] (got 100000)");
+  expect_error("run --batch 4294967297", "<command line>:--batch: expects an integer in [1, 65536]");
 }
 
 TEST_CASE("1e400 in a JSON file is a one-line error naming the file", "[cli][config]") {

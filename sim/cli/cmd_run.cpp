@@ -14,7 +14,10 @@ namespace rdusim {
 namespace {
 
 // "--set batch=8" -> 8 (numbers stay numbers so the reader type-checks them).
+// An array or object goes through the JSON reader (depth and size bounds, one-line errors); a
+// scalar that is not JSON is taken as a string.
 nlohmann::json scalar(const std::string& v) {
+  if (!v.empty() && (v.front() == '[' || v.front() == '{')) return JsonReader::parse_text(v, "<command line>:--set");
   try {
     return nlohmann::json::parse(v);
   } catch (const std::exception&) {
@@ -35,10 +38,11 @@ struct NumKey {
   const char* help;
   uint32_t lo, hi;
 };
-const NumKey kNumKeys[] = {{"batch", "sequences per step", 1, 1u << 20},
-                           {"seq", "tokens per sequence (prefill)", 1, 1u << 24},
+// The same ranges as the scenario loader's (sim/config/ranges.hpp, docs/config.md).
+const NumKey kNumKeys[] = {{"batch", "sequences per step", 1, 65536},
+                           {"seq", "tokens per sequence (prefill)", 1, 1u << 20},
                            {"context", "tokens already in the KV cache (decode)", 0, 1u << 24},
-                           {"tp", "tensor-parallel sockets or GPUs", 1, 1024},
+                           {"tp", "tensor-parallel sockets or GPUs", 1, 4096},
                            {"chunks", "pipeline chunks (0 = the mapper's choice)", 0, 4096},
                            {"dtype_bytes", "bytes per element", 1, 8}};
 const std::pair<const char*, const char*> kTextKeys[] = {
