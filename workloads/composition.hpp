@@ -104,6 +104,11 @@ struct Composition {
 Composition parse_composition(const JsonReader& r, const std::string& models_dir);
 Composition load_composition_file(const std::string& path, const std::string& models_dir);
 
+// The composition with its one expert group resized to `count` instances, one category each, all
+// of equal weight (Fig. 12: latency against the number of experts). Throws SimError(file, "/experts")
+// when the composition has more than one group or no category maps to it.
+Composition with_expert_count(const Composition& c, uint32_t count);
+
 // Every expert instance with its weight bytes, in Composition::instances order (TierAllocator input).
 std::vector<ExpertSize> expert_sizes(const Composition& c);
 

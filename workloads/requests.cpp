@@ -15,7 +15,7 @@ namespace rdusim {
 
 std::vector<Request> make_batch(uint32_t batch, UseCase use_case) {
   std::vector<Request> out;
-  for (uint32_t i = 0; i < batch; ++i) out.push_back({i, 0.0, use_case.input_tokens, use_case.output_tokens});
+  for (uint32_t i = 0; i < batch; ++i) out.push_back({i, 0.0, use_case.input_tokens, use_case.output_tokens, {}});
   return out;
 }
 
@@ -30,7 +30,7 @@ std::vector<Request> poisson_stream(const PoissonStreamParams& p) {
   double t = p.start_us;
   for (uint32_t i = 0; i < p.count; ++i) {
     t += exponential(rng, mean_us);
-    out.push_back({i, t, p.use_case.input_tokens, p.use_case.output_tokens});
+    out.push_back({i, t, p.use_case.input_tokens, p.use_case.output_tokens, {}});
   }
   return out;
 }
@@ -56,6 +56,7 @@ std::vector<Request> parse_trace(const std::string& text, const std::string& fil
       r.required("arrival_us", q.arrival_us);
       r.required("input_tokens", q.input_tokens);
       r.required("output_tokens", q.output_tokens);
+      r.optional("expert", q.expert);
       require_non_negative(r, "arrival_us", q.arrival_us);
       r.check(out.empty() || q.arrival_us >= out.back().arrival_us, "arrival_us",
               "arrivals must not decrease (previous request arrives later)");

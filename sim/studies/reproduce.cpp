@@ -11,6 +11,7 @@
 #include "sim/cli/commands.hpp"
 #include "sim/config/scenario.hpp"
 #include "sim/core/atomic_file.hpp"
+#include "sim/studies/coe_figures.hpp"
 #include "sim/studies/coe_study.hpp"
 #include "sim/studies/footprint_study.hpp"
 #include "sim/studies/fusion_study.hpp"
@@ -113,6 +114,9 @@ int cmd_reproduce(const std::vector<std::string>& args) {
   CoeStudy cs = load_coe_study(exp_dir + "coe.json");
   nlohmann::json coe = run_coe_study(cs, jobs);
   write_file_atomic(out_dir + "/coe.json", coe.dump(2) + "\n");
+  nlohmann::json coe_figs = run_coe_figures(cs, jobs);  // Figs. 1 and 12 on the serving timeline
+  write_file_atomic(out_dir + "/coe_breakdown.json", coe_figs["breakdown"].dump(2) + "\n");
+  write_file_atomic(out_dir + "/coe_experts.json", coe_figs["experts"].dump(2) + "\n");
 
   nlohmann::json footprint = run_footprint_study(exp_dir + "footprint.json");
   write_file_atomic(out_dir + "/footprint.json", footprint.dump(2) + "\n");
@@ -198,6 +202,8 @@ int cmd_reproduce(const std::vector<std::string>& args) {
   std::cout << fmt::format("reproduction simulated in {:.1f} s of wall time ({} parallel processes)\n", wall, jobs);
   if (plots) {
     std::string cmd = "/usr/bin/python3 " + project_root() + "/scripts/plot_validation.py " + out_dir;
+    if (std::system(cmd.c_str()) != 0) std::cerr << "rdusim: warning: plotting failed (" << cmd << ")\n";
+    cmd = "/usr/bin/python3 " + project_root() + "/scripts/plot_coe.py " + out_dir;
     if (std::system(cmd.c_str()) != 0) std::cerr << "rdusim: warning: plotting failed (" << cmd << ")\n";
   }
   std::cout << "wrote " << out_dir << "/validation.json, " << doc_path << "\n";
