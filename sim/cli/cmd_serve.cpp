@@ -70,6 +70,14 @@ const std::map<std::string, Setter>& value_options() {
       {"--warmup", [](auto& o, auto& k, auto& v) { o.warmup = to_u32(k, v); }},
       {"--context-bucket", [](auto& o, auto& k, auto& v) { o.context_bucket_tokens = to_u32(k, v); }},
       {"--step-cache", [](auto& o, auto&, auto& v) { o.step_cache_in = v; }},
+      {"--set",
+       [](auto& o, auto& k, auto& v) {
+         auto eq = v.find('=');
+         if (eq == std::string::npos || v.rfind("machine/", 0) != 0)
+           throw SimError("<command line>", k, "expects machine/POINTER=VALUE, got \"" + v + "\"");
+         nlohmann::json val = nlohmann::json::parse(v.substr(eq + 1), nullptr, false);
+         o.machine_set[v.substr(7, eq - 7)] = val.is_discarded() ? nlohmann::json(v.substr(eq + 1)) : val;
+       }},
       {"--policy",
        [](auto& o, auto& k, auto& v) {
          if (v != "sequential" && v != "batch")

@@ -84,9 +84,13 @@ TierAllocator make_allocator(const MachineTiers& t, const Composition& comp) {
   try {
     return TierAllocator({{"hbm", uint64_t(t.hbm_bytes)}, {t.home_name, uint64_t(t.home_bytes)}, false, 0, comp.file},
                          pinned, expert_sizes(comp));
-  } catch (const SimError&) {
-    return TierAllocator({{"hbm", uint64_t(t.hbm_bytes)}, {t.home_name, uint64_t(t.home_bytes)}, true, 0, comp.file},
-                         pinned, expert_sizes(comp));
+  } catch (const SimError& home) {
+    try {
+      return TierAllocator({{"hbm", uint64_t(t.hbm_bytes)}, {t.home_name, uint64_t(t.home_bytes)}, true, 0, comp.file},
+                           pinned, expert_sizes(comp));
+    } catch (const SimError& hbm) {
+      throw SimError(comp.file, "", std::string(home.what()) + "; nor in HBM alone: " + hbm.what());
+    }
   }
 }
 
@@ -123,7 +127,7 @@ nlohmann::json run_serve(const ServeOptions& o) {
   std::vector<ServeRequest> reqs = assign_experts(make_requests(o), comp, o);
   RunContext ctx;
   ctx.trace.enable(!o.trace.empty());
-  auto machine = ServeMachine::create(o.machine, o.load_mode, ctx);
+  auto machine = ServeMachine::create(o.machine, o.machine_set, o.load_mode, ctx);
   std::optional<TierAllocator> alloc;
   try {
     alloc.emplace(make_allocator(machine->tiers(), comp));

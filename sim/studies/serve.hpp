@@ -22,6 +22,8 @@ enum class BatchPolicy { kSequential, kBatch };
 
 struct ServeOptions {
   std::string machine = "sn40l-8";
+  nlohmann::json machine_set =
+      nlohmann::json::object();  // JSON pointer -> value, applied to the machine file (--set machine/...)
   std::string composition = "samba-coe-150";
   uint32_t experts = 0;             // > 0: resize the composition's one expert group to this many (Fig. 12)
   std::string load_mode = "paper";  // DGX switching: "paper" (one pipe) or "per-gpu"

@@ -12,6 +12,7 @@
 #include "memory/host_dma.hpp"
 #include "sim/config/gpu_config.hpp"
 #include "sim/config/machine_config.hpp"
+#include "sim/config/overrides.hpp"
 #include "sim/config/scenario.hpp"
 #include "sim/run/all_ranks.hpp"
 
@@ -36,7 +37,7 @@ double run_repeated(size_t jobs, const std::vector<StepGraph>& graphs, Body body
 
 class RduMachine : public ServeMachine {
  public:
-  RduMachine(const std::string& path, RunContext& ctx) : m_mc(load_machine_file(path)) {
+  RduMachine(const JsonReader& doc, RunContext& ctx) : m_mc(parse_machine(doc)) {
     for (uint32_t r = 0; r < m_mc.sockets; ++r)
       m_sockets.push_back(std::make_unique<Socket>(fmt::format("rdu{}", r).c_str(), m_mc.socket, ctx));
     if (m_mc.sockets > 1) m_fabric = std::make_unique<Fabric>("p2p", m_mc.fabric, ctx);
@@ -109,9 +110,8 @@ uint64_t attention_rows(const ModelConfig& m, const StepShape& s) {
 
 class GpuMachine : public ServeMachine {
  public:
-  GpuMachine(const std::string& path, const std::string& mode, RunContext& ctx)
-      : m_mc(parse_gpu_machine(JsonReader::load_file(path))),
-        m_mode(parse_load_mode(mode, "<command line>", "--load-mode")) {
+  GpuMachine(const JsonReader& doc, const std::string& mode, RunContext& ctx)
+      : m_mc(parse_gpu_machine(doc)), m_mode(parse_load_mode(mode, "<command line>", "--load-mode")) {
     for (uint32_t r = 0; r < m_mc.gpus; ++r)
       m_gpus.push_back(std::make_unique<Socket>(fmt::format("gpu{}", r).c_str(), m_mc.gpu, ctx));
     if (m_mc.gpus > 1) m_nvlink = std::make_unique<Fabric>("nvlink", nvlink_fabric(m_mc.nvlink, m_mc.gpus), ctx);
@@ -161,13 +161,15 @@ class GpuMachine : public ServeMachine {
 
 }  // namespace
 
-std::unique_ptr<ServeMachine> ServeMachine::create(const std::string& machine, const std::string& load_mode,
-                                                   RunContext& ctx) {
+std::unique_ptr<ServeMachine> ServeMachine::create(const std::string& machine, const nlohmann::json& overrides,
+                                                   const std::string& load_mode, RunContext& ctx) {
   std::string path = resolve_config(machine, "configs/machines");
-  JsonReader r = JsonReader::load_file(path);
-  if (machine_kind(r) == "gpu") return std::make_unique<GpuMachine>(path, load_mode, ctx);
+  Overrides set;
+  for (auto it = overrides.begin(); it != overrides.end(); ++it) set[it.key()] = it.value();
+  JsonReader r = load_with_overrides(path, set);
+  if (machine_kind(r) == "gpu") return std::make_unique<GpuMachine>(r, load_mode, ctx);
   parse_load_mode(load_mode, "<command line>", "--load-mode");  // reject a bad mode on every machine
-  return std::make_unique<RduMachine>(path, ctx);
+  return std::make_unique<RduMachine>(r, ctx);
 }
 
 }  // namespace rdusim

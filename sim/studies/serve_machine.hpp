@@ -5,6 +5,8 @@
 // through Socket/Replayer/Fabric; a DGX runs it kernel by kernel (dataflow/gpu_mapper.hpp) on its
 // GPUs and NVLink, and loads experts from host DRAM over PCIe (memory/host_dma.hpp).
 #pragma once
+#include <nlohmann/json.hpp>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,8 +35,9 @@ class ServeMachine {
  public:
   virtual ~ServeMachine() = default;
   // Reads configs/machines/<machine> (RDU or GPU); `load_mode` is the DGX switching mode.
-  static std::unique_ptr<ServeMachine> create(const std::string& machine, const std::string& load_mode,
-                                              RunContext& ctx);
+  // `overrides` maps JSON pointers of the machine document to values (as `run --set machine/...`).
+  static std::unique_ptr<ServeMachine> create(const std::string& machine, const nlohmann::json& overrides,
+                                              const std::string& load_mode, RunContext& ctx);
   virtual const std::string& name() const = 0;
   virtual const std::string& file() const = 0;
   virtual uint32_t tp() const = 0;

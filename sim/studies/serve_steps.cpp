@@ -24,7 +24,8 @@ StepTiming ServeTimeline::model_step(const ModelConfig& m, Phase phase, uint32_t
   } else {
     uint32_t w = std::max<uint32_t>(1, m_opt.context_bucket_tokens), lo = tokens / w * w;
     key = fmt::format("decode|{}|b{}|c{}", m.id, batch, lo);
-    shape = {Phase::kDecode, batch, 1, w == 1 ? tokens : lo + w / 2, tp, dt};
+    // Without reuse every step runs at its own context (the accuracy reference).
+    shape = {Phase::kDecode, batch, 1, w == 1 || !m_opt.reuse ? tokens : lo + w / 2, tp, dt};
   }
   StepTiming t = m_cache.run(key, [&] { return m_machine.run_step(model_step_graphs(m, shape, true), m, shape); });
   (phase == Phase::kPrefill ? m_acc.prefill_ns : m_acc.decode_ns) += t.total_ns - t.launch_ns;

@@ -81,7 +81,8 @@ void ServeTimeline::wait_for_arrival() {
 // Every arrived request is routed, in passes of up to router_max_batch prompts (a pass is padded
 // to a power of two, as serving stacks capture a few batch sizes).
 void ServeTimeline::route_arrived() {
-  while (m_next < m_reqs.size() && m_reqs[m_next].arrival_ns <= now_ns()) {
+  // Closed loop: the next request arrives only when the server has nothing queued.
+  while (m_next < m_reqs.size() && m_reqs[m_next].arrival_ns <= now_ns() && !(m_opt.closed_loop && !m_fifo.empty())) {
     size_t first = m_next;
     uint32_t tokens = 0;
     size_t cap = m_opt.closed_loop ? 1 : m_opt.router_max_batch;
