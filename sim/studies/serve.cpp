@@ -163,7 +163,8 @@ nlohmann::json run_serve(const ServeOptions& o) {
     ctx.trace.write(o.trace);
   }
   if (o.write_files) {
-    out["files"] = rec.commit();
+    rec.commit();
+    out["files"] = {"serve_requests.csv", "serve_requests.json"};  // beside serve.json
     write_file_atomic(o.out_dir + "/serve.json", out.dump(2) + "\n");
   }
   return out;
