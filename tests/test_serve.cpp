@@ -3,6 +3,8 @@
 // several runs of one case go through run_isolated (one SystemC elaboration per child).
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -142,4 +144,31 @@ TEST_CASE("serve: bad input names the file and JSON path or the option", "[serve
   ServeOptions m = small("sn40l-8");
   m.max_batch = 0;
   CHECK(err(m).find("<command line>:--max-batch:") != std::string::npos);
+}
+
+// The command line: one line on stderr naming the option or file and JSON path, exit 2, no output.
+TEST_CASE("serve: bad input exits 2 with one line and writes nothing", "[serve][cli]") {
+  std::string dir = (std::filesystem::temp_directory_path() / "rdusim_serve_bad").string();
+  std::filesystem::remove_all(dir);
+  std::string trace = write_trace("rdusim_serve_bad_trace.json",
+                                  R"([{"arrival_us":3,"input_tokens":8,"output_tokens":2},
+                                      {"arrival_us":2,"input_tokens":8,"output_tokens":2}])");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"--max-batch 0", "<command line>:--max-batch: must be at least 1"},
+      {"--zipf 0", "<command line>:--zipf: exponent must be in (0, 10]"},
+      {"--requests " + trace, trace + ":/1/arrival_us: arrivals must not decrease"},
+  };
+  for (const auto& [args, expect] : cases) {
+    std::string err = dir + ".err";
+    int rc = std::system(
+        (std::string(RDUSIM_BIN) + " serve " + args + " --out " + dir + " 2> " + err + " > /dev/null").c_str());
+    std::ifstream in(err);
+    std::string line, more;
+    std::getline(in, line);
+    INFO(args);
+    CHECK(WEXITSTATUS(rc) == 2);
+    CHECK(line.find(expect) != std::string::npos);
+    CHECK_FALSE(std::getline(in, more));
+    CHECK_FALSE(std::filesystem::exists(dir));
+  }
 }

@@ -37,3 +37,7 @@ target_link_libraries(test_gpu_cli PRIVATE rdusim_studies Catch2::Catch2)
 add_dependencies(test_gpu_cli rdusim)
 target_compile_definitions(test_gpu_cli PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>")
 catch_discover_tests(test_gpu_cli PROPERTIES TIMEOUT 120 ENVIRONMENT "${RDUSIM_TEST_ENV}")
+
+# test_serve also runs the rdusim binary (exit codes of bad input).
+add_dependencies(test_serve rdusim)
+target_compile_definitions(test_serve PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>")
