@@ -3,12 +3,11 @@
 // several runs of one case go through run_isolated (one SystemC elaboration per child).
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <sys/wait.h>
 
 #include "sim/core/error.hpp"
 #include "sim/run/isolated.hpp"
