@@ -121,8 +121,12 @@ nlohmann::json result_json(const ServeOptions& o, ServeMachine& m, const Composi
 
 }  // namespace
 
-nlohmann::json run_serve(const ServeOptions& o) {
-  check_options(o);
+nlohmann::json run_serve(const ServeOptions& options) {
+  check_options(options);
+  ServeOptions o = options;
+  // A batch at t = 0 is routed in one pass, as the paper's runtime does.
+  if (o.requests.empty() && o.rate_per_s <= 0 && !o.closed_loop)
+    o.router_max_batch = std::max(o.router_max_batch, o.batch);
   Composition comp = load_comp(o);
   std::vector<ServeRequest> reqs = assign_experts(make_requests(o), comp, o);
   RunContext ctx;
