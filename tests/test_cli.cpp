@@ -202,7 +202,7 @@ TEST_CASE("bad option values are one line naming the option, exit 2", "[cli][arg
   const std::vector<Bad> cases = {
       {{"serve", "--batch", "abc"}, "<command line>:--batch: expects an integer"},
       {{"serve", "--batch", "1.5"}, "--batch: expects an integer"},
-      {{"serve", "--count", "1e9"}, "--count: expects an integer in [1, 100000], got \"1e9\""},
+      {{"serve", "--count", "1e9"}, "--count: expects an integer in [1, 10000000], got \"1e9\""},
       {{"serve", "--poisson", "nan"}, "--poisson: expects a number"},
       {{"serve", "--poisson", "0"}, "--poisson: expects a number"},
       {{"serve", "--seed", "-1"}, "--seed: expects an integer"},

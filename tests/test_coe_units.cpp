@@ -487,3 +487,14 @@ TEST_CASE("a node that cannot serve one expert errors with the missing GB", "[co
   CHECK(error_of([&] { machine_footprint(p); }) ==
         "footprint: DGX node HBM (router + serving + one expert) needs 710.0 GB but holds 640.0 GB: 70.0 GB missing");
 }
+
+TEST_CASE("with_expert_count resizes the one expert group with one equal category per expert", "[coe]") {
+  Composition c = shipped("samba-coe-150");
+  Composition r = with_expert_count(c, 7);
+  REQUIRE(r.instances.size() == 7);
+  REQUIRE(r.categories.size() == 7);
+  CHECK(r.instances[6].name == "expert/6");
+  CHECK(r.expert_bytes(3) == c.expert_bytes(0));
+  for (size_t i = 0; i < 7; ++i) CHECK(r.categories[i].expert == i);
+  CHECK(error_of([&] { with_expert_count(shipped("coe-paper"), 3); }).find("/experts:") != std::string::npos);
+}

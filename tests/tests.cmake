@@ -18,7 +18,7 @@ add_executable(test_unit $<TARGET_OBJECTS:rdusim_catch_main> tests/test_dram_tim
 target_link_libraries(test_unit PRIVATE rdusim_studies Catch2::Catch2)
 catch_discover_tests(test_unit PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")
 
-foreach(t test_dram_channel test_stream_buffer test_pcu test_replay test_gpu_replay test_fabric test_tp)
+foreach(t test_dram_channel test_stream_buffer test_pcu test_replay test_gpu_replay test_fabric test_tp test_serve)
   add_executable(${t} $<TARGET_OBJECTS:rdusim_sc_catch_main> tests/${t}.cpp)
   target_link_libraries(${t} PRIVATE rdusim_studies Catch2::Catch2)
   catch_discover_tests(${t} PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")
@@ -62,3 +62,7 @@ target_link_libraries(test_gpu_cli PRIVATE rdusim_studies Catch2::Catch2)
 add_dependencies(test_gpu_cli rdusim)
 target_compile_definitions(test_gpu_cli PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>")
 catch_discover_tests(test_gpu_cli PROPERTIES TIMEOUT 120 ENVIRONMENT "${RDUSIM_TEST_ENV}")
+
+# test_serve also runs the rdusim binary (exit codes of bad input).
+add_dependencies(test_serve rdusim)
+target_compile_definitions(test_serve PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>")

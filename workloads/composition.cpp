@@ -44,4 +44,23 @@ std::vector<ExpertSize> expert_sizes(const Composition& c) {
   return out;
 }
 
+Composition with_expert_count(const Composition& c, uint32_t count) {
+  if (c.groups.size() != 1) throw SimError(c.file, "/experts", "resizing needs a composition of one expert group");
+  if (count < 1) throw SimError(c.file, "/experts", "needs at least one expert");
+  Composition r = c;
+  ExpertGroup& g = r.groups[0];
+  g.count = count;
+  uint64_t params = c.instances.at(0).params;
+  r.instances.clear();
+  r.categories.clear();
+  for (uint32_t i = 0; i < count; ++i) {
+    std::string n = count == 1 ? g.name : fmt::format("{}/{}", g.name, i);
+    r.instances.push_back({n, g.model, 0, params});
+    r.categories.push_back({fmt::format("category/{}", i), i, 1.0});
+  }
+  if (r.fallback) r.fallback->expert = 0;
+  r.name = fmt::format("{}@{}", c.name, count);
+  return r;
+}
+
 }  // namespace rdusim

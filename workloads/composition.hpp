@@ -103,6 +103,11 @@ struct Composition {
 // Model names resolve to <models_dir>/<name>.json.
 // The JSON loader (parse_composition, load_composition_file) is sim/config/composition_loader.hpp.
 
+// The composition with its one expert group resized to `count` instances, one category each, all
+// of equal weight (Fig. 12: latency against the number of experts). Throws SimError(file, "/experts")
+// when the composition has more than one group or no category maps to it.
+Composition with_expert_count(const Composition& c, uint32_t count);
+
 // Every expert instance with its weight bytes, in Composition::instances order (TierAllocator input).
 std::vector<ExpertSize> expert_sizes(const Composition& c);
 

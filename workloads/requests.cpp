@@ -12,7 +12,7 @@ namespace rdusim {
 
 std::vector<Request> make_batch(uint32_t batch, UseCase use_case) {
   std::vector<Request> out;
-  for (uint32_t i = 0; i < batch; ++i) out.push_back({i, 0.0, use_case.input_tokens, use_case.output_tokens});
+  for (uint32_t i = 0; i < batch; ++i) out.push_back({i, 0.0, use_case.input_tokens, use_case.output_tokens, {}});
   return out;
 }
 
@@ -27,7 +27,7 @@ std::vector<Request> poisson_stream(const PoissonStreamParams& p) {
   double t = p.start_us;
   for (uint32_t i = 0; i < p.count; ++i) {
     t += exponential(rng, mean_us);
-    out.push_back({i, t, p.use_case.input_tokens, p.use_case.output_tokens});
+    out.push_back({i, t, p.use_case.input_tokens, p.use_case.output_tokens, {}});
   }
   return out;
 }

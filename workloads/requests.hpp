@@ -22,6 +22,7 @@ struct Request {
   double arrival_us = 0.0;
   uint32_t input_tokens = 0;
   uint32_t output_tokens = 0;
+  std::string expert;  // trace files may name the expert (serve --popularity trace); empty otherwise
 };
 
 // `batch` prompts of the use case, all arriving at t = 0, ids 0..batch-1.
@@ -42,8 +43,9 @@ struct PoissonStreamParams {
 std::vector<Request> poisson_stream(const PoissonStreamParams& p);
 
 // A trace file: a JSON list of {"arrival_us", "input_tokens", "output_tokens"} (an optional "id"
-// defaults to the position). Contract: arrivals are finite, non-negative and non-decreasing, token
-// counts at least 1; errors are SimError(path, "/<index>/<key>", message).
-// The JSON loader (load_trace_file, parse_trace) is sim/config/requests_loader.hpp.
+// defaults to the position, an optional "expert" names the expert instance). Contract: arrivals are
+// finite, non-negative and non-decreasing, token counts at least 1; errors are
+// SimError(path, "/<index>/<key>", message). The JSON loader (load_trace_file, parse_trace) is
+// sim/config/requests_loader.hpp.
 
 }  // namespace rdusim

@@ -35,14 +35,18 @@ int cmd_reproduce(const std::vector<std::string>& args) {
   set.write("fusion.json", r.fusion.dump(2) + "\n");
   set.write("fusion.md", r.fusion_md);
   set.write("coe.json", r.coe.dump(2) + "\n");
+  set.write("coe_breakdown.json", r.coe_breakdown.dump(2) + "\n");
+  set.write("coe_experts.json", r.coe_experts.dump(2) + "\n");
   set.write("footprint.json", r.footprint.dump(2) + "\n");
   set.write("validation.json", r.validation.dump(2) + "\n");
   std::string staged_doc = set.redirect(doc);  // a --doc inside DIR is part of the set
   if (!doc.empty() && staged_doc != doc) write_file_atomic(staged_doc, r.validation_md);
   std::cout << r.validation_md;
   std::cout << fmt::format("reproduction simulated in {:.1f} s of wall time ({} parallel processes)\n", wall, jobs);
-  if (!no_plots)
-    run_program({"/usr/bin/python3", project_root() + "/scripts/plot_validation.py", set.staging_dir()}, "plots");
+  if (!no_plots) {
+    for (const char* script : {"plot_validation.py", "plot_coe.py"})
+      run_program({"/usr/bin/python3", project_root() + "/scripts/" + script, set.staging_dir()}, "plots");
+  }
   set.commit();
   if (!doc.empty() && staged_doc == doc) write_file_atomic(doc, r.validation_md);
   std::cout << "wrote " << out_dir << "/validation.json" << (doc.empty() ? "" : ", " + doc) << "\n";

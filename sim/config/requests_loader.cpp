@@ -23,6 +23,7 @@ std::vector<Request> parse_trace(const std::string& text, const std::string& fil
       r.required("arrival_us", q.arrival_us);
       r.required("input_tokens", q.input_tokens);
       r.required("output_tokens", q.output_tokens);
+      r.optional("expert", q.expert);
       require_non_negative(r, "arrival_us", q.arrival_us);
       r.check(out.empty() || q.arrival_us >= out.back().arrival_us, "arrival_us",
               "arrivals must not decrease (previous request arrives later)");

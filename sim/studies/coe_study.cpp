@@ -3,18 +3,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <functional>
-#include <map>
-#include <set>
 
-#include "memory/tier_allocator.hpp"
-#include "sim/config/gpu_config.hpp"
-#include "sim/config/machine_config.hpp"
+#include "sim/config/scenario.hpp"
 #include "sim/run/isolated.hpp"
-#include "sim/run/run.hpp"
+#include "sim/studies/serve.hpp"
 #include "sim/studies/switching.hpp"
-#include "workloads/composition.hpp"
-#include "workloads/router.hpp"
 
 namespace rdusim {
 
@@ -28,10 +23,13 @@ CoeStudy load_coe_study(const std::string& path) {
   r.required("composition", s.composition);
   r.required("rdu_machine", s.rdu_machine);
   r.optional("rdu_fusion", s.rdu_fusion);
+  r.check(s.rdu_fusion == "fused-ho", "rdu_fusion", "the serving timeline runs fused-ho (known: fused-ho)");
   r.required("dgx_machines", s.dgx_machines);
   r.optional("tp", s.tp);
   r.optional("batches", s.batches);
   r.optional("seed", s.seed);
+  r.optional("context_bucket_tokens", s.context_bucket_tokens);
+  r.check(s.context_bucket_tokens >= 1, "context_bucket_tokens", "must be at least 1");
   for (const auto& u : r.array("use_cases")) {
     ServingCase uc;
     u.required("name", uc.name);
@@ -41,6 +39,18 @@ CoeStudy load_coe_study(const std::string& path) {
     u.reject_unread_keys();
     s.use_cases.push_back(uc);
   }
+  if (r.has("experts_figure")) {
+    JsonReader f = r.child("experts_figure");
+    ExpertsFigure& e = s.experts_figure;
+    f.required("counts", e.counts);
+    f.optional("warmup", e.warmup);
+    f.optional("requests", e.requests);
+    f.optional("input_tokens", e.input_tokens);
+    f.optional("output_tokens", e.output_tokens);
+    for (uint32_t c : e.counts) f.check(c >= 1, "counts", "expert counts must be at least 1");
+    f.check(e.requests >= 1, "requests", "must be at least 1");
+    f.reject_unread_keys();
+  }
   r.check(!s.batches.empty(), "batches", "must not be empty");
   r.reject_unread_keys();
   return s;
@@ -48,156 +58,114 @@ CoeStudy load_coe_study(const std::string& path) {
 
 namespace {
 
-// One simulation to run: a scenario document or an expert switch.
-struct Probe {
-  std::string key;
-  std::function<nlohmann::json()> task;
+struct Run {
+  std::string machine, mode, use_case;
+  uint32_t batch = 1;
+  ServeOptions opt;
 };
 
-Probe scenario_probe(const std::string& key, nlohmann::json doc) {
-  return {key, [doc] {
-            Scenario sc = parse_scenario(JsonReader::from_json(doc, "coe study"));
-            RunOptions opt;
-            opt.quiet = true;
-            RunOutcome o = run_scenario(sc, opt);
-            return nlohmann::json{{"ns", o.total_ns}, {"events", o.events}, {"wall_s", o.wall_s}};
-          }};
+std::vector<nlohmann::json> run_all(const std::vector<Run>& runs, unsigned jobs) {
+  std::vector<std::function<nlohmann::json()>> tasks;
+  for (const auto& r : runs) tasks.push_back([o = r.opt] { return run_serve(o); });
+  auto res = run_isolated(tasks, jobs);
+  for (size_t i = 0; i < res.size(); ++i)
+    if (res[i].contains("error"))
+      throw SimError("", fmt::format("coe/{}/{}/bs{}", runs[i].machine, runs[i].use_case, runs[i].batch),
+                     res[i]["error"].get<std::string>());
+  return res;
 }
 
-// Sum of the decode steps from context c0 to c0 + n - 1: decode cost is affine in the context (the
-// KV traffic and attention FLOPs grow linearly), so the two ends are simulated and the steps
-// between interpolated.
-double decode_total_ns(double first_ns, double last_ns, uint32_t steps) { return steps * (first_ns + last_ns) / 2.0; }
+double step_ms(const nlohmann::json& run, const std::string& key) {
+  return run["steps"].at(key)["total_ns"].get<double>() / 1e6;
+}
 
-// The residency manager of a machine: experts homed in DDR (RDU) or host DRAM (DGX), run from HBM,
-// the router pinned in HBM.
-TierAllocator machine_allocator(const std::string& machine, const Composition& comp) {
-  std::string path = resolve_config(machine, "configs/machines");
-  double hbm, home;
-  std::string home_name;
-  if (machine_kind(path) == "rdu") {
-    MachineConfig mc = load_machine_file(path);
-    hbm = mc.socket.hbm.capacity_bytes * mc.sockets;
-    home = mc.socket.ddr.capacity_bytes * mc.sockets;
-    home_name = "ddr";
-  } else {
-    GpuMachineConfig gc = parse_gpu_machine(JsonReader::load_file(path));
-    hbm = gc.gpu.hbm.capacity_bytes * gc.gpus;
-    home = gc.gpu.ddr.capacity_bytes;
-    home_name = "host_dram";
+// Every (machine, mode, use case, batch) as a run of the serving timeline. The largest batch of
+// each (machine, use case) in the paper mode runs first; the others reuse its step timings.
+std::vector<Run> plan_runs(const CoeStudy& st, bool first_wave, const std::vector<std::string>& machines) {
+  std::vector<Run> runs;
+  uint32_t big = *std::max_element(st.batches.begin(), st.batches.end());
+  for (const auto& m : machines) {
+    bool rdu = machine_kind(resolve_config(m, "configs/machines")) == "rdu";
+    for (std::string mode : rdu ? std::vector<std::string>{"paper"} : std::vector<std::string>{"paper", "per-gpu"})
+      for (const auto& uc : st.use_cases)
+        for (uint32_t b : st.batches) {
+          if ((b == big && mode == "paper") != first_wave) continue;
+          Run r{m, mode, uc.name, b, {}};
+          r.opt.machine = m;
+          r.opt.composition = st.composition;
+          r.opt.load_mode = mode;
+          r.opt.batch = b;
+          r.opt.input = uc.input_tokens;
+          r.opt.output = uc.output_tokens;
+          r.opt.seed = st.seed;
+          r.opt.router_max_batch = std::max(8u, b);
+          r.opt.context_bucket_tokens = st.context_bucket_tokens;
+          r.opt.write_files = false;
+          runs.push_back(r);
+        }
   }
-  return TierAllocator({{"hbm", uint64_t(hbm)}, {home_name, uint64_t(home)}, false, 0, comp.file},
-                       {{"router", comp.router_params() * comp.dtype_bytes}}, expert_sizes(comp));
+  return runs;
+}
+
+}  // namespace
+
+namespace {
+
+// The step whose key starts with `prefix` and ends with `suffix` (ms), or -1.
+double find_step_ms(const nlohmann::json& run, const std::string& prefix, const std::string& suffix) {
+  for (auto it = run["steps"].begin(); it != run["steps"].end(); ++it)
+    if (it.key().rfind(prefix, 0) == 0 && it.key().ends_with(suffix)) return it.value()["total_ns"].get<double>() / 1e6;
+  return -1.0;
+}
+
+void add_run(nlohmann::json& mj, const Run& run, const nlohmann::json& res, const ServingCase& uc) {
+  std::string tag = fmt::format("bs{}.out{}", run.batch, uc.output_tokens), pg = run.mode == "paper" ? "" : "_per_gpu";
+  mj["overall_ms" + pg][tag] = res["total_ms"];
+  mj["runs"][run.mode][tag] = {
+      {"total_ms", res["total_ms"]}, {"switches", res["switches"]}, {"accounting", res["accounting"]}};
+  double router = step_ms(res, fmt::format("router|b{}|s{}", run.batch, uc.input_tokens));
+  mj["components"][uc.name][fmt::format("router_ms_bs{}", run.batch)] = router;
+  for (auto it = res["steps"].begin(); it != res["steps"].end(); ++it)
+    if (it.key().rfind("switch|" + run.mode + "|", 0) == 0) {
+      double sw = it.value()["total_ns"].get<double>() / 1e6;
+      double bytes = std::stod(it.key().substr(it.key().rfind('|') + 1));
+      mj["switch_ms" + pg] = sw;
+      mj["expert_bytes"] = bytes;
+      if (pg.empty()) mj["switch_gbps"] = bytes / (sw * 1e6);
+    }
+  if (run.batch != 1 || run.mode != "paper") return;
+  // Batch 1: the request's expert time is the run less its router pass and its switch.
+  const auto& acc = res["accounting"];
+  double expert = res["total_ms"].get<double>() - router - acc["switch_ms"].get<double>();
+  double prefill = find_step_ms(res, "prefill|", fmt::format("|b1|s{}", uc.input_tokens));
+  nlohmann::json& c = mj["components"][uc.name];
+  mj["expert_only_ms"][fmt::format("bs1.out{}", uc.output_tokens)] = expert;
+  c["prefill_ms"] = prefill;
+  c["decode_ms"] = expert - prefill;
+  c["decode_steps"] = acc["decode_steps"];
+  c["decode_ms_per_token"] = uc.output_tokens > 1 ? (expert - prefill) / (uc.output_tokens - 1) : 0.0;
 }
 
 }  // namespace
 
 nlohmann::json run_coe_study(const CoeStudy& st, unsigned jobs) {
-  std::string comp_path = resolve_config(st.composition, "configs/compositions");
-  Composition comp = load_composition_file(comp_path, project_root() + "/workloads/models");
   std::vector<std::string> machines = {st.rdu_machine};
   machines.insert(machines.end(), st.dgx_machines.begin(), st.dgx_machines.end());
-
-  // Which experts each batch touches (same routing on every machine).
-  std::map<uint32_t, std::vector<Route>> routes;
-  for (uint32_t b : st.batches) routes[b] = route_batch(comp, st.seed, 0, b);
-  const std::string expert_model = comp.instances.at(routes.begin()->second.front().expert).model;
-  for (const auto& [b, rs] : routes)
-    for (const auto& r : rs)
-      if (comp.instances.at(r.expert).model != expert_model)
-        throw SimError(comp_path, "/experts", "the latency study needs experts of one model (the paper's Samba-CoE)");
-  const uint64_t expert_bytes = comp.expert_bytes(routes.begin()->second.front().expert);
-
-  std::vector<Probe> probes;
-  for (const auto& m : machines) {
-    bool rdu = machine_kind(resolve_config(m, "configs/machines")) == "rdu";
-    nlohmann::json base = {{"machine", m}, {"tp", st.tp}};
-    if (rdu) base["fusion"] = st.rdu_fusion;
-    for (const auto& uc : st.use_cases) {
-      for (uint32_t b : st.batches) {
-        nlohmann::json d = base;
-        d.update({{"scope", "router"},
-                  {"composition", st.composition},
-                  {"phase", "prefill"},
-                  {"seq", uc.input_tokens},
-                  {"batch", b}});
-        probes.push_back(scenario_probe(fmt::format("{}|router|{}|{}", m, uc.name, b), d));
-      }
-      nlohmann::json p = base;
-      p.update(
-          {{"scope", "model"}, {"model", expert_model}, {"phase", "prefill"}, {"seq", uc.input_tokens}, {"batch", 1}});
-      probes.push_back(scenario_probe(fmt::format("{}|prefill|{}", m, uc.name), p));
-      for (uint32_t ctx : {uc.input_tokens, uc.input_tokens + uc.output_tokens - 1}) {
-        nlohmann::json d = base;
-        d.update({{"scope", "model"}, {"model", expert_model}, {"phase", "decode"}, {"context", ctx}, {"batch", 1}});
-        probes.push_back(scenario_probe(fmt::format("{}|decode|{}|{}", m, uc.name, ctx), d));
-      }
-    }
-    for (std::string mode : rdu ? std::vector<std::string>{"paper"} : std::vector<std::string>{"paper", "per-gpu"}) {
-      uint32_t tp = st.tp;
-      probes.push_back({fmt::format("{}|switch|{}", m, mode), [m, expert_bytes, tp, mode] {
-                          SwitchResult r = simulate_switch(m, expert_bytes, tp, mode);
-                          return nlohmann::json{{"ns", r.ns}, {"gbps", r.gbps}};
-                        }});
-    }
-  }
-  std::vector<std::function<nlohmann::json()>> tasks;
-  for (const auto& p : probes) tasks.push_back(p.task);
-  auto results = run_isolated(tasks, jobs);
-  std::map<std::string, nlohmann::json> got;
-  for (size_t i = 0; i < probes.size(); ++i) {
-    if (results[i].contains("error")) throw SimError("", probes[i].key, results[i]["error"].get<std::string>());
-    got[probes[i].key] = results[i];
-  }
-  auto ns = [&](const std::string& k) { return got.at(k)["ns"].get<double>(); };
-
+  std::vector<Run> first = plan_runs(st, true, machines), rest = plan_runs(st, false, machines);
+  std::vector<nlohmann::json> r1 = run_all(first, jobs);
+  for (auto& r : rest)
+    for (size_t i = 0; i < first.size(); ++i)
+      if (first[i].machine == r.machine && first[i].use_case == r.use_case) r.opt.seed_steps = r1[i]["steps"];
+  std::vector<nlohmann::json> r2 = run_all(rest, jobs);
+  first.insert(first.end(), rest.begin(), rest.end());
+  r1.insert(r1.end(), r2.begin(), r2.end());
   nlohmann::json out;
-  out["composition"] = comp.name;
-  out["expert_bytes"] = expert_bytes;
-  for (const auto& [b, rs] : routes) {
-    std::vector<std::string> names;
-    for (const auto& r : rs) names.push_back(comp.instances.at(r.expert).name);
-    out["routes"][fmt::format("bs{}", b)] = names;
-  }
-  for (const auto& m : machines) {
-    nlohmann::json mj;
-    std::vector<std::string> modes = {"paper"};
-    if (got.count(m + "|switch|per-gpu")) modes.push_back("per-gpu");
-    for (const auto& mode : modes)
-      mj["switch_ms" + std::string(mode == "paper" ? "" : "_per_gpu")] = ns(m + "|switch|" + mode) / 1e6;
-    mj["switch_gbps"] = got.at(m + "|switch|paper")["gbps"];
-    for (const auto& uc : st.use_cases) {
-      double prefill = ns(fmt::format("{}|prefill|{}", m, uc.name));
-      double decode = decode_total_ns(
-          ns(fmt::format("{}|decode|{}|{}", m, uc.name, uc.input_tokens)),
-          ns(fmt::format("{}|decode|{}|{}", m, uc.name, uc.input_tokens + uc.output_tokens - 1)), uc.output_tokens);
-      std::string tag = fmt::format("out{}", uc.output_tokens);
-      mj["components"][uc.name] = {{"prefill_ms", prefill / 1e6},
-                                   {"decode_ms", decode / 1e6},
-                                   {"decode_ms_per_token", decode / uc.output_tokens / 1e6}};
-      mj["expert_only_ms"][fmt::format("bs1.{}", tag)] = (prefill + decode) / 1e6;
-      for (uint32_t b : st.batches) {
-        double router = ns(fmt::format("{}|router|{}|{}", m, uc.name, b));
-        mj["components"][uc.name][fmt::format("router_ms_bs{}", b)] = router / 1e6;
-        for (const auto& mode : modes) {
-          // Cold expert cache: the tier allocator decides which pairs copy their expert in (and
-          // checks that router and experts fit the machine's tiers).
-          uint64_t copies = 0;
-          TierAllocator alloc = machine_allocator(m, comp);
-          for (const auto& r : routes.at(b)) copies += alloc.acquire(r.expert).hit ? 0 : 1;
-          double total = router + copies * ns(m + "|switch|" + mode) + b * (prefill + decode);
-          mj[mode == "paper" ? "overall_ms" : "overall_ms_per_gpu"][fmt::format("bs{}.{}", b, tag)] = total / 1e6;
-        }
-      }
-    }
-    double events = 0, wall = 0;
-    for (const auto& [k, v] : got)
-      if (k.rfind(m + "|", 0) == 0) {
-        events += v.value("events", 0.0);
-        wall += v.value("wall_s", 0.0);
-      }
-    mj["simulator"] = {{"events", events}, {"wall_s", wall}};
-    out["machines"][m] = mj;
+  out["composition"] = st.composition;
+  for (size_t i = 0; i < first.size(); ++i) {
+    if (!r1[i]["fits"].get<bool>()) throw SimError(st.file, "/composition", r1[i]["reason"].get<std::string>());
+    const ServingCase& uc =
+        *std::find_if(st.use_cases.begin(), st.use_cases.end(), [&](auto& u) { return u.name == first[i].use_case; });
+    add_run(out["machines"][first[i].machine], first[i], r1[i], uc);
   }
   return out;
 }

@@ -1,8 +1,9 @@
 // sim/studies/coe_study.hpp
-// Experiment E2: Samba-CoE serving latency on one SN40L node vs DGX A100 / H100. Each component is
-// a simulation of its own (router pass, expert prefill, decode steps, expert switch), run in
-// parallel processes, then composed per request as the runtime does it: route the batch, then for
-// each (prompt, expert) pair in turn switch the expert in unless resident, prefill, decode.
+// Experiment E2: Samba-CoE serving latency on one SN40L node vs DGX A100 / H100, every number a
+// run of the serving timeline (run_serve, sim/studies/serve.hpp): a batch of prompts at t = 0,
+// one batched router pass, then each (prompt, expert) pair in turn, the expert switched into HBM
+// unless resident (cold cache), one prefill (output token 1) and n - 1 decode steps. The same
+// timeline gives Figs. 1 and 12 (coe_figures.hpp).
 #pragma once
 #include <nlohmann/json.hpp>
 
@@ -17,6 +18,13 @@ struct ServingCase {
   uint32_t output_tokens = 20;
 };
 
+// Fig. 12: latency of `output_tokens` at batch 1 against the number of experts.
+struct ExpertsFigure {
+  std::vector<uint32_t> counts;
+  uint32_t warmup = 200, requests = 400;  // closed-loop requests per point (after warm-up)
+  uint32_t input_tokens = 128, output_tokens = 20;
+};
+
 struct CoeStudy {
   std::string file;
   std::string composition = "samba-coe-150";
@@ -27,12 +35,14 @@ struct CoeStudy {
   std::vector<uint32_t> batches = {1, 8};
   std::vector<ServingCase> use_cases;
   uint64_t seed = 1;
+  uint32_t context_bucket_tokens = 64;
+  ExpertsFigure experts_figure;
 };
 
 CoeStudy load_coe_study(const std::string& path);
 
-// {"machines": {name: {"overall_ms": {"bs8.out20": ..}, "expert_only_ms": {..}, "switch_ms": ..,
-//   "switch_ms_per_gpu": .., "components": {...}}}}
+// {"machines": {name: {"overall_ms": {"bs8.out20": ..}, "overall_ms_per_gpu": {..}, "expert_only_ms":
+//   {..}, "switch_ms": .., "switch_ms_per_gpu": .., "components": {...}, "runs": {...}}}}
 nlohmann::json run_coe_study(const CoeStudy& study, unsigned jobs);
 
 }  // namespace rdusim

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "sim/config/scenario.hpp"
+#include "sim/studies/coe_figures.hpp"
 #include "sim/studies/coe_study.hpp"
 #include "sim/studies/footprint_study.hpp"
 #include "sim/studies/fusion_study.hpp"
@@ -168,6 +169,9 @@ Reproduction run_reproduction(const ReproduceInputs& in) {
   r.fusion_md = fusion_markdown(r.fusion, order);
   CoeStudy cs = load_coe_study(dir + "coe.json");
   r.coe = run_coe_study(cs, in.jobs);
+  nlohmann::json figs = run_coe_figures(cs, in.jobs);
+  r.coe_breakdown = figs["breakdown"];
+  r.coe_experts = figs["experts"];
   r.footprint = run_footprint_study(dir + "footprint.json");
 
   double tol = 0.1;

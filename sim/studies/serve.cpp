@@ -1,243 +1,177 @@
 // sim/studies/serve.cpp
-// `rdusim serve`: a Composition of Experts served on an RDU node on one simulated timeline: the
-// router pass, each expert switch (DDR -> HBM on every socket at once, through the DMA engines and
-// channels), each expert's prefill and decode, with the tier allocator's LRU deciding residency.
-// Batch mode: `batch` prompts at t = 0, the router runs once on all of them, then each (prompt,
-// expert) pair in turn. Stream mode: requests arrive from a seeded Poisson process or a trace file
-// and are served first come, first served. The trace shows all of it in Perfetto.
-// Repetition is honest and visible: one decoder layer per signature and the first decode step are
-// simulated in detail; identical layers and later steps advance the clock by the measured time,
-// shown as a "timing reused" slice.
+// run_serve: configs -> requests (with their experts) -> residency -> the serving timeline on one
+// SystemC elaboration -> summary JSON and output files. The timeline: serve_timeline.cpp and
+// serve_steps.cpp; the machine: serve_machine.cpp; per-request output: serve_output.cpp.
+#include "sim/studies/serve.hpp"
+
 #include <fmt/format.h>
 
-#include <iostream>
-#include <map>
-#include <memory>
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <optional>
 
-#include "dataflow/launch.hpp"
-#include "dataflow/mapper.hpp"
-#include "dataflow/replay.hpp"
-#include "dataflow/socket.hpp"
-#include "memory/tier_allocator.hpp"
-#include "sim/config/machine_config.hpp"
 #include "sim/config/scenario.hpp"
 #include "sim/core/atomic_file.hpp"
-#include "sim/run/all_ranks.hpp"
 #include "sim/run/executor.hpp"
-#include "sim/studies/serve.hpp"
-#include "workloads/composition.hpp"
+#include "sim/studies/serve_output.hpp"
+#include "workloads/random.hpp"
 #include "workloads/requests.hpp"
 #include "workloads/router.hpp"
-#include "workloads/step_graphs.hpp"
 
 namespace rdusim {
 namespace {
 
-struct Job {
-  std::string name;
-  uint32_t repeat = 1;
-  std::vector<SectionPlan> plans;
-};
-using Program = std::vector<Job>;
-
-Program map_jobs(std::vector<std::tuple<std::string, Graph, uint32_t>> graphs, const MachineConfig& mc) {
-  Program p;
-  for (auto& [name, g, repeat] : graphs)
-    p.push_back({name, repeat, map_graph(g, Fusion::kFused, mc.socket, mc.replay, name)});
-  return p;
+void check_options(const ServeOptions& o) {
+  auto bad = [](const char* opt, const std::string& msg) { throw SimError("<command line>", opt, msg); };
+  if (o.max_batch < 1) bad("--max-batch", "must be at least 1");
+  if (o.router_max_batch < 1) bad("--router-max-batch", "must be at least 1");
+  if (o.popularity == Popularity::kZipf && !(o.zipf_s > 0.0 && o.zipf_s <= 10.0))
+    bad("--zipf", fmt::format("exponent must be in (0, 10] (got {})", o.zipf_s));
+  if (o.context_bucket_tokens < 1) bad("--context-bucket", "must be at least 1 token");
+  if (o.output < 1 || o.input < 1) bad("--output", "token counts must be at least 1");
+  if (!o.requests.empty() && o.rate_per_s > 0) bad("--requests", "give either a trace or --poisson, not both");
+  if (o.rate_per_s < 0 || !std::isfinite(o.rate_per_s)) bad("--poisson", "rate must be positive");
 }
 
-Program model_program(const ModelConfig& m, const StepShape& s, const MachineConfig& mc) {
-  std::vector<std::tuple<std::string, Graph, uint32_t>> gs;
-  for (auto& g : model_step_graphs(m, s, true)) gs.emplace_back(g.name, std::move(g.graph), g.repeat);
-  return map_jobs(std::move(gs), mc);
+std::vector<Request> make_requests(const ServeOptions& o) {
+  if (!o.requests.empty()) return load_trace_file(o.requests);
+  if (o.rate_per_s > 0) return poisson_stream({o.seed, o.rate_per_s, o.count ? o.count : 16, {o.input, o.output}, 0.0});
+  return make_batch(o.count && o.closed_loop ? o.count : o.batch, {o.input, o.output});
 }
 
-struct Served {
-  Request req;
-  std::string expert;
-  bool hit = false;
-  double start_ns = 0, first_token_ns = 0, end_ns = 0;
-};
+// Each request's expert: the router's category mix, uniform, Zipf(s) over the experts in index
+// order (expert 0 the most popular), or as the trace names it. Pure in (seed, request id).
+std::vector<ServeRequest> assign_experts(const std::vector<Request>& reqs, const Composition& comp,
+                                         const ServeOptions& o) {
+  const size_t n = comp.instances.size();
+  std::vector<double> cdf;
+  if (o.popularity == Popularity::kZipf) {
+    double sum = 0.0;
+    for (size_t k = 1; k <= n; ++k) cdf.push_back(sum += 1.0 / std::pow(double(k), o.zipf_s));
+    for (double& c : cdf) c /= sum;
+  }
+  std::vector<ServeRequest> out;
+  out.reserve(reqs.size());
+  for (size_t i = 0; i < reqs.size(); ++i) {
+    const Request& q = reqs[i];
+    uint32_t e = 0;
+    if (o.popularity == Popularity::kRouter) {
+      e = uint32_t(route_prompt(comp, o.seed, q.id).expert);
+    } else if (o.popularity == Popularity::kTrace) {
+      std::string where = fmt::format("/{}/expert", i);
+      if (q.expert.empty()) throw SimError(o.requests, where, "required with --popularity trace");
+      auto it = std::find_if(comp.instances.begin(), comp.instances.end(), [&](auto& x) { return x.name == q.expert; });
+      if (it == comp.instances.end())
+        throw SimError(o.requests, where, fmt::format("unknown expert \"{}\" (not in {})", q.expert, comp.name));
+      e = uint32_t(it - comp.instances.begin());
+    } else {
+      auto rng = item_rng(o.seed, q.id);
+      double u = uniform01(rng);
+      e = o.popularity == Popularity::kUniform ? uint32_t(std::min<double>(u * n, n - 1))
+                                               : uint32_t(std::lower_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
+      e = std::min<uint32_t>(e, uint32_t(n - 1));
+    }
+    out.push_back({q.id, q.arrival_us * 1e3, q.input_tokens, q.output_tokens, e});
+  }
+  return out;
+}
+
+// Experts homed in DDR / host DRAM and run from an LRU region of HBM (router pinned there); when
+// the home tier cannot hold them but HBM can, they all live in HBM. Neither: out of memory.
+TierAllocator make_allocator(const MachineTiers& t, const Composition& comp) {
+  std::vector<PinnedRegion> pinned = {{"router", comp.router_params() * comp.dtype_bytes}};
+  try {
+    return TierAllocator({{"hbm", uint64_t(t.hbm_bytes)}, {t.home_name, uint64_t(t.home_bytes)}, false, 0, comp.file},
+                         pinned, expert_sizes(comp));
+  } catch (const SimError& home) {
+    try {
+      return TierAllocator({{"hbm", uint64_t(t.hbm_bytes)}, {t.home_name, uint64_t(t.home_bytes)}, true, 0, comp.file},
+                           pinned, expert_sizes(comp));
+    } catch (const SimError& hbm) {
+      throw SimError(comp.file, "", std::string(home.what()) + "; nor in HBM alone: " + hbm.what());
+    }
+  }
+}
+
+Composition load_comp(const ServeOptions& o) {
+  Composition c = load_composition_file(resolve_config(o.composition, "configs/compositions"),
+                                        project_root() + "/workloads/models");
+  return o.experts ? with_expert_count(c, o.experts) : c;
+}
+
+nlohmann::json result_json(const ServeOptions& o, ServeMachine& m, const Composition& comp, const TierAllocator& a,
+                           double total_ns) {
+  return {{"machine", m.name()},
+          {"composition", comp.name},
+          {"experts", comp.instances.size()},
+          {"fits", true},
+          {"load_mode", o.load_mode},
+          {"mode", o.rate_per_s > 0 || !o.requests.empty() ? "stream" : (o.closed_loop ? "closed-loop" : "batch")},
+          {"policy", o.policy == BatchPolicy::kBatch ? fmt::format("batch<={}", o.max_batch) : "sequential"},
+          {"prefetch", o.prefetch},
+          {"context_bucket_tokens", o.context_bucket_tokens},
+          {"hbm_hit_rate", a.hit_rate()},
+          {"switches", a.misses()},
+          {"bytes_switched", a.bytes_copied()},
+          {"expert_region_gb", a.expert_region_bytes() / 1e9},
+          {"experts_resident_max", a.expert_region_bytes() / std::max<uint64_t>(1, a.expert_bytes(0))},
+          {"total_ms", total_ns / 1e6}};
+}
 
 }  // namespace
 
-int run_serve(ServeOptions o) {
-  std::string mpath = resolve_config(o.machine, "configs/machines");
-  MachineConfig mc = load_machine_file(mpath);
-  o.tp = mc.sockets;
-  Composition comp = load_composition_file(resolve_config(o.composition, "configs/compositions"),
-                                           project_root() + "/workloads/models");
-  // Requests: a batch at t = 0, a Poisson stream, or a trace file.
-  std::vector<Request> reqs;
-  bool stream = !o.requests.empty() || o.rate_per_s > 0;
-  if (!o.requests.empty())
-    reqs = load_trace_file(o.requests);
-  else if (o.rate_per_s > 0)
-    reqs = poisson_stream({o.seed, o.rate_per_s, o.count ? o.count : 16, {o.input, o.output}, 0.0});
-  else
-    reqs = make_batch(o.batch, {o.input, o.output});
-
-  // Residency: router weights and serving memory pinned in HBM; experts homed in DDR.
-  double hbm = mc.socket.hbm.capacity_bytes * o.tp, ddr = mc.socket.ddr.capacity_bytes * o.tp;
-  TierAllocator alloc({{"hbm", uint64_t(hbm)}, {"ddr", uint64_t(ddr)}, false, 0, comp.file},
-                      {{"router", comp.router_params() * comp.dtype_bytes}}, expert_sizes(comp));
-
+nlohmann::json run_serve(const ServeOptions& options) {
+  check_options(options);
+  ServeOptions o = options;
+  // A batch at t = 0 is routed in one pass, as the paper's runtime does.
+  if (o.requests.empty() && o.rate_per_s <= 0 && !o.closed_loop)
+    o.router_max_batch = std::max(o.router_max_batch, o.batch);
+  Composition comp = load_comp(o);
+  std::vector<ServeRequest> reqs = assign_experts(make_requests(o), comp, o);
   RunContext ctx;
   ctx.trace.enable(!o.trace.empty());
-  std::vector<std::unique_ptr<Socket>> sockets;
-  for (uint32_t r = 0; r < o.tp; ++r)
-    sockets.push_back(std::make_unique<Socket>(fmt::format("rdu{}", r).c_str(), mc.socket, ctx));
-  std::unique_ptr<Fabric> fabric;
-  if (o.tp > 1) fabric = std::make_unique<Fabric>("p2p", mc.fabric, ctx);
-  std::vector<std::unique_ptr<Replayer>> rp;
-  for (uint32_t r = 0; r < o.tp; ++r)
-    rp.push_back(std::make_unique<Replayer>(*sockets[r], ctx, mc.replay, CollectiveGroup{fabric.get(), r, o.tp}));
-  TraceTrack req_track = ctx.trace.track("coe", "requests");
-  TraceTrack reuse_track = ctx.trace.track("coe", "timing reused");
-
-  // Runs a program on every socket at once (HO: one host launch); identical layers advance the
-  // clock by the measured time of the one simulated.
-  std::string prev_kernel;
-  auto run_program = [&](const Program& prog, const std::string& label) {
-    const LaunchParams& lp = mc.socket.launch;
-    sc_core::wait(ns(lp.host_launch_ns));
-    run_on_all_ranks(o.tp, [&](uint32_t r) {
-      std::string prev = prev_kernel;
-      for (const auto& job : prog) {
-        double t0 = now_ns();
-        for (const auto& plan : job.plans) {
-          rp[r]->run_section(
-              plan, launch_ns(plan, lp, Orchestration::kDevice, prev, mc.socket.hbm.total_bandwidth_gbps()), "", false);
-          prev = plan.kernel;
-        }
-        if (job.repeat > 1) {
-          double dt = now_ns() - t0;
-          sc_core::wait(ns(dt * (job.repeat - 1)));
-          if (r == 0)
-            ctx.trace.slice(reuse_track,
-                            fmt::format("{} {}: {} more layers (timing reused)", label, job.name, job.repeat - 1),
-                            t0 + dt, now_ns());
-        }
-      }
-    });
-  };
-  auto switch_in = [&](size_t expert) -> bool {
-    auto acc = alloc.acquire(expert);
-    for (size_t e : acc.evicted)
-      for (auto& s : sockets) s->hbm.remove(comp.instances[e].name);
-    if (acc.hit) return true;
-    uint64_t shard = (acc.copy_bytes + o.tp - 1) / o.tp;
-    run_on_all_ranks(o.tp, [&](uint32_t r) {
-      sockets[r]->dma.copy(sockets[r]->ddr, sockets[r]->hbm, shard, "switch " + comp.instances[expert].name);
-      sockets[r]->hbm.place(comp.instances[expert].name, double(shard));
-    });
-    return false;
-  };
-
-  std::map<std::string, std::pair<Program, Program>> expert_programs;  // model -> (prefill, decode step)
-  auto programs_for = [&](const std::string& model, const Request& q) -> std::pair<Program, Program>& {
-    std::string key = fmt::format("{}|{}|{}", model, q.input_tokens, q.output_tokens);
-    auto it = expert_programs.find(key);
-    if (it != expert_programs.end()) return it->second;
-    const ModelConfig& m = comp.models.at(model);
-    StepShape pre{Phase::kPrefill, 1, q.input_tokens, 0, o.tp, comp.dtype_bytes};
-    // The step at the mean context stands for every step: decode cost is affine in the context.
-    StepShape dec{Phase::kDecode, 1, 1, q.input_tokens + (q.output_tokens - 1) / 2, o.tp, comp.dtype_bytes};
-    return expert_programs[key] = {model_program(m, pre, mc), model_program(m, dec, mc)};
-  };
-  auto router_program = [&](uint32_t batch, uint32_t tokens) {
-    std::vector<std::tuple<std::string, Graph, uint32_t>> gs;
-    for (auto& st : build_router_stages(comp, {batch, tokens, o.tp, comp.dtype_bytes}))
-      gs.emplace_back(st.name, std::move(st.graph), st.repeat);
-    return map_jobs(std::move(gs), mc);
-  };
-
-  std::vector<Served> served(reqs.size());
-  Executor exec("serve", [&] {
-    auto serve_one = [&](size_t i, const Route& route) {
-      Served& s = served[i];
-      const auto& inst = comp.instances.at(route.expert);
-      s.expert = inst.name;
-      double t0 = now_ns();
-      s.hit = switch_in(route.expert);
-      if (!s.hit) ctx.trace.slice(req_track, "switch " + inst.name, t0, now_ns());
-      auto& [pre, dec] = programs_for(inst.model, s.req);
-      double t1 = now_ns();
-      run_program(pre, "prefill");
-      ctx.trace.slice(req_track, fmt::format("prefill r{} ({})", s.req.id, inst.name), t1, now_ns());
-      s.first_token_ns = now_ns();
-      double t2 = now_ns();
-      run_program(dec, "decode");
-      double step = now_ns() - t2;
-      if (s.req.output_tokens > 1) {
-        sc_core::wait(ns(step * (s.req.output_tokens - 1)));
-        ctx.trace.slice(reuse_track,
-                        fmt::format("decode r{}: {} more steps (timing reused)", s.req.id, s.req.output_tokens - 1),
-                        t2 + step, now_ns());
-      }
-      ctx.trace.slice(req_track, fmt::format("decode r{} ({} tokens)", s.req.id, s.req.output_tokens), t2, now_ns());
-      s.end_ns = now_ns();
-    };
-    if (!stream) {
-      for (size_t i = 0; i < reqs.size(); ++i) served[i] = {reqs[i], "", false, 0, 0, 0};
-      double t0 = now_ns();
-      run_program(router_program(uint32_t(reqs.size()), o.input), "router");
-      ctx.trace.slice(req_track, fmt::format("router ({} prompts)", reqs.size()), t0, now_ns());
-      auto routes = route_batch(comp, o.seed, 0, uint32_t(reqs.size()));
-      for (size_t i = 0; i < reqs.size(); ++i) serve_one(i, routes[i]);
-    } else {
-      for (size_t i = 0; i < reqs.size(); ++i) {
-        served[i].req = reqs[i];
-        double arrival = reqs[i].arrival_us * 1e3;
-        if (arrival > now_ns()) sc_core::wait(ns(arrival - now_ns()));
-        served[i].start_ns = now_ns();
-        double t0 = now_ns();
-        run_program(router_program(1, reqs[i].input_tokens), "router");
-        ctx.trace.slice(req_track, fmt::format("router r{}", reqs[i].id), t0, now_ns());
-        serve_one(i, route_prompt(comp, o.seed, reqs[i].id));
-      }
-    }
-  });
+  auto machine = ServeMachine::create(o.machine, o.machine_set, o.load_mode, ctx);
+  std::optional<TierAllocator> alloc;
+  try {
+    alloc.emplace(make_allocator(machine->tiers(), comp));
+  } catch (const SimError& e) {
+    return {{"machine", machine->name()}, {"experts", comp.instances.size()}, {"fits", false}, {"reason", e.what()}};
+  }
+  if (o.preload) {
+    std::vector<size_t> all(comp.instances.size());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+    alloc->preload(all);
+  }
+  StepCache cache(o.reuse);
+  if (!o.step_cache_in.empty()) {
+    std::ifstream in(o.step_cache_in);
+    nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.contains("steps")) throw SimError(o.step_cache_in, "", "not a serve.json with steps");
+    cache.seed(j["steps"], o.step_cache_in);
+  }
+  if (!o.seed_steps.is_null()) cache.seed(o.seed_steps, "<seed steps>");
+  ServeRecorder rec(o, comp, reqs.size());
+  ServeTimeline tl({o, comp, *machine, *alloc, ctx, cache}, std::move(reqs), rec);
+  Executor exec("serve", [&] { tl.run(); });
   sc_core::sc_start();
   exec.rethrow();
   if (!exec.finished()) throw SimError("", "serve", "the serving run did not finish (deadlock)");
-
-  nlohmann::json out = {{"machine", mc.name},
-                        {"composition", comp.name},
-                        {"mode", stream ? "stream" : "batch"},
-                        {"hbm_hit_rate", alloc.hit_rate()},
-                        {"switches", alloc.misses()},
-                        {"total_ms", now_ns() / 1e6}};
-  std::string table = fmt::format("{:>4} {:>12} {:<14} {:>5} {:>12} {:>10} {:>10}\n", "req", "arrival ms", "expert",
-                                  "hit", "latency ms", "TTFT ms", "TPOT ms");
-  for (const auto& s : served) {
-    double latency = s.end_ns - s.req.arrival_us * 1e3, ttft = s.first_token_ns - s.req.arrival_us * 1e3;
-    double tpot = (s.end_ns - s.first_token_ns) / std::max<uint32_t>(1, s.req.output_tokens);
-    out["requests"].push_back({{"id", s.req.id},
-                               {"arrival_ms", s.req.arrival_us / 1e3},
-                               {"expert", s.expert},
-                               {"hit", s.hit},
-                               {"latency_ms", latency / 1e6},
-                               {"ttft_ms", ttft / 1e6},
-                               {"tpot_ms", tpot / 1e6}});
-    table += fmt::format("{:>4} {:>12.3f} {:<14} {:>5} {:>12.3f} {:>10.3f} {:>10.3f}\n", s.req.id,
-                         s.req.arrival_us / 1e3, s.expert, s.hit ? "yes" : "no", latency / 1e6, ttft / 1e6, tpot / 1e6);
-  }
+  nlohmann::json out = result_json(o, *machine, comp, *alloc, now_ns());
+  out["summary"] = rec.summary();
+  out["accounting"] = tl.accounting().to_json();
+  out["steps"] = cache.to_json();
+  out["requests"] = rec.rows();
   if (ctx.trace.on()) {
-    for (auto& s : sockets) {
-      s->ddr.flush_trace(100000.0);
-      s->hbm.flush_trace(100000.0);
-    }
+    machine->flush_trace();
     ctx.trace.write(o.trace);
   }
-  write_file_atomic(o.out_dir + "/serve.json", out.dump(2) + "\n");
-  std::cout << fmt::format(
-                   "serve {} on {} ({} mode): {} requests, {:.3f} ms in all, {} switches, HBM hit rate {:.2f}\n",
-                   comp.name, mc.name, stream ? "stream" : "batch", reqs.size(), now_ns() / 1e6, alloc.misses(),
-                   alloc.hit_rate())
-            << table << "wrote " << o.out_dir << "/serve.json" << (o.trace.empty() ? "" : ", " + o.trace) << "\n";
-  return 0;
+  if (o.write_files) {
+    rec.commit();
+    out["files"] = {"serve_requests.csv", "serve_requests.json"};  // beside serve.json
+    write_file_atomic(o.out_dir + "/serve.json", out.dump(2) + "\n");
+  }
+  return out;
 }
 
 }  // namespace rdusim
