@@ -9,7 +9,8 @@ add_executable(test_unit tests/catch_main.cpp tests/test_dram_timing.cpp tests/t
 target_link_libraries(test_unit PRIVATE rdusim_studies Catch2::Catch2)
 catch_discover_tests(test_unit PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")
 
-foreach(t test_dram_channel test_stream_buffer test_pcu test_replay test_gpu_replay test_fabric test_tp)
+foreach(t test_dram_channel test_stream_buffer test_pcu test_replay test_gpu_replay test_fabric test_tp
+          test_kernel_call)
   add_executable(${t} tests/sc_catch_main.cpp tests/${t}.cpp)
   target_link_libraries(${t} PRIVATE rdusim_studies Catch2::Catch2)
   catch_discover_tests(${t} PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")

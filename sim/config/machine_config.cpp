@@ -46,8 +46,25 @@ PmuParams parse_pmu(const JsonReader& r) {
   return p;
 }
 
+// --- model branch (issue 11): the kernel-call lifecycle and per-token host work ---------------
+void parse_call_lifecycle(const JsonReader& r, LaunchParams& p) {
+  r.optional("done_token_ns", p.done_token_ns);
+  r.optional("retire_ns", p.retire_ns);
+  r.optional("sync_bytes", p.sync_bytes);
+  r.optional("command_bytes", p.command_bytes);
+  r.optional("completion_bytes", p.completion_bytes);
+  r.optional("logits_bytes_per_vocab", p.logits_bytes_per_vocab);
+  r.optional("host_sampling_ns", p.host_sampling_ns);
+  require_non_negative(r, "done_token_ns", p.done_token_ns);
+  require_non_negative(r, "retire_ns", p.retire_ns);
+  require_non_negative(r, "logits_bytes_per_vocab", p.logits_bytes_per_vocab);
+  require_non_negative(r, "host_sampling_ns", p.host_sampling_ns);
+}
+// --- end model branch -----------------------------------------------------------------------
+
 LaunchParams parse_launch(const JsonReader& r) {
   LaunchParams p;
+  parse_call_lifecycle(r, p);
   r.required("host_launch_ns", p.host_launch_ns);
   r.required("device_launch_ns", p.device_launch_ns);
   r.required("program_load_fixed_ns", p.program_load_fixed_ns);
@@ -124,21 +141,32 @@ FabricParams parse_fabric(const JsonReader& r, uint32_t endpoints) {
   return p;
 }
 
+// --- model branch (issue 11): in-flight bounds of the replay in bytes, not chunks ---------------
+static void parse_replay_byte_bounds(const JsonReader& r, ReplayParams& p) {
+  for (const char* old : {"stream_buffer_chunks", "weight_buffer_chunks", "write_buffer_chunks"}) {
+    std::string key(old);
+    r.check(!r.has(key), key,
+            "replaced by " + key.substr(0, key.size() - 6) + "bytes (in-flight bounds are bytes, docs/assumptions.md A14)");
+  }
+  r.optional("stream_buffer_bytes", p.stream_buffer_bytes);
+  r.optional("weight_buffer_bytes", p.weight_buffer_bytes);
+  r.optional("write_buffer_bytes", p.write_buffer_bytes);
+  r.check(p.stream_buffer_bytes >= 1, "stream_buffer_bytes", "must be positive");
+  r.check(p.weight_buffer_bytes >= 1, "weight_buffer_bytes", "must be positive");
+  r.check(p.write_buffer_bytes >= 1, "write_buffer_bytes", "must be positive");
+}
+// --- end model branch -----------------------------------------------------------------------
+
 ReplayParams parse_replay(const JsonReader& r) {
   ReplayParams p;
   r.optional("chunks_per_stream", p.chunks_per_stream);
-  r.optional("stream_buffer_chunks", p.stream_buffer_chunks);
-  r.optional("weight_buffer_chunks", p.weight_buffer_chunks);
-  r.optional("write_buffer_chunks", p.write_buffer_chunks);
+  parse_replay_byte_bounds(r, p);
   r.optional("token_stream_min_rows", p.token_stream_min_rows);
   r.optional("fused_pcu_fraction", p.fused_pcu_fraction);
   r.optional("trace_bin_ns", p.trace_bin_ns);
   r.optional("collective_min_chunk_bytes", p.collective_min_chunk_bytes);
   r.check(p.collective_min_chunk_bytes >= 1, "collective_min_chunk_bytes", "must be positive");
   r.check(p.chunks_per_stream >= 1 && p.chunks_per_stream <= 4096, "chunks_per_stream", "must be in [1, 4096]");
-  r.check(p.stream_buffer_chunks >= 2, "stream_buffer_chunks", "must be at least 2 (double buffering)");
-  r.check(p.weight_buffer_chunks >= 1, "weight_buffer_chunks", "must be at least 1");
-  r.check(p.write_buffer_chunks >= 1, "write_buffer_chunks", "must be at least 1");
   r.check(p.fused_pcu_fraction > 0 && p.fused_pcu_fraction <= 1, "fused_pcu_fraction", "must be in (0, 1]");
   require_positive(r, "trace_bin_ns", p.trace_bin_ns);
   r.reject_unread_keys();

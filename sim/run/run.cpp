@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 
+#include "dataflow/kernel_call.hpp"
 #include "dataflow/mapper.hpp"
 #include "dataflow/socket.hpp"
 #include "interconnect/fabric.hpp"
@@ -95,22 +96,18 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
   for (uint32_t r = 0; r < T; ++r) {
     replayers.push_back(std::make_unique<Replayer>(*sockets[r], ctx, mc.replay, CollectiveGroup{fabric.get(), r, T}));
   }
-  std::vector<std::vector<SectionResult>> results(jobs.size());  // rank 0's, for the report
+  // The step's kernel calls through their lifecycle (dataflow/kernel_call.hpp).
   const double hbm_gbps = mc.socket.hbm.total_bandwidth_gbps();
-  const LaunchParams& lp = mc.socket.launch;
+  std::vector<StepJob> step_jobs;
+  for (const auto& j : jobs) step_jobs.push_back({j.name, &j.plans, j.repeat, sc.looped});
+  std::vector<Socket*> socket_ptrs;
+  std::vector<Replayer*> replayer_ptrs;
+  for (uint32_t r = 0; r < T; ++r) socket_ptrs.push_back(sockets[r].get()), replayer_ptrs.push_back(replayers[r].get());
+  CallSequencer seq(mc.socket.launch, mc.host_link, sc.orchestration, socket_ptrs, replayer_ptrs, fabric.get(), ctx);
+  std::vector<JobTiming> timings;
+  CallBreakdown token;
   auto rank_script = [&](uint32_t r) {
-    if (sc.orchestration == Orchestration::kDevice && lp.host_launch_ns > 0) {
-      sc_core::wait(ns(lp.host_launch_ns));  // the host hands the whole schedule to the AGCUs once
-    }
-    std::string prev;
-    for (size_t j = 0; j < jobs.size(); ++j) {
-      for (const auto& plan : jobs[j].plans) {
-        double launch = launch_ns(plan, lp, sc.orchestration, prev, hbm_gbps);
-        prev = plan.kernel;
-        SectionResult res = replayers[r]->run_section(plan, launch, r == 0 ? "ops." + jobs[j].name : "", r == 0);
-        if (r == 0) results[j].push_back(std::move(res));
-      }
-    }
+    run_step(seq, r, step_jobs, model.vocab, r == 0 ? &timings : nullptr, r == 0 ? &token : nullptr);
   };
   Executor exec("run", [&] { run_on_all_ranks(T, rank_script); });
   sc_core::sc_start();
@@ -130,19 +127,14 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
   out.peak_tflops = mc.socket.pcu.peak_tflops() * T;
   out.pcu_count = mc.socket.pcu.count * T;
   out.clock_ghz = mc.socket.pcu.clock_ghz;
-  if (sc.orchestration == Orchestration::kDevice) out.launch_ns += lp.host_launch_ns;
   if (kv_spilled) out.notes.push_back("KV cache does not fit beside the weights in HBM: spilled to DDR");
-  out.total_ns = out.launch_ns;
+  out.breakdown = token;
+  out.total_ns = token.total_ns();
   for (size_t j = 0; j < jobs.size(); ++j) {
     const Job& job = jobs[j];
-    double exec_ns = 0.0, launch_first = 0.0, launch_repeat = 0.0;
-    std::string prev = job.plans.back().kernel;  // a repeated layer follows itself
-    for (size_t k = 0; k < job.plans.size(); ++k) {
-      const SectionResult& r = results[j][k];
-      exec_ns += r.exec_ns();
-      launch_first += r.launch_ns();
-      launch_repeat += launch_ns(job.plans[k], lp, sc.orchestration, prev, hbm_gbps);
-      prev = job.plans[k].kernel;
+    const JobTiming& tm = timings[j];
+    for (size_t k = 0; k < tm.first.size() && k < job.plans.size(); ++k) {
+      const SectionResult& r = tm.first[k];
       SectionRecord rec{r,
                         roofline(job.plans[k], mc.socket),
                         job.plans[k].flops,
@@ -150,24 +142,29 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
                         job.plans[k].pcus_used,
                         job.name};
       out.sections.push_back(rec);
-      out.flops += job.plans[k].flops * job.repeat * T;
-      out.hbm_bytes += double(job.plans[k].hbm_bytes) * job.repeat * T;
-      for (const auto& st : r.stages) out.pcu_busy_ns += st.times.compute_ns * st.pcus * job.repeat * T;
-      out.roofline_ns += rec.roofline_ns * job.repeat;
     }
-    double job_launch = launch_first + (job.repeat - 1) * launch_repeat;
-    out.launch_ns += job_launch;
-    out.total_ns += exec_ns * job.repeat + job_launch;
-    out.kernel_calls += job.plans.size() * job.repeat;
+    for (const auto& plan : job.plans) {
+      out.flops += plan.flops * job.repeat * T;
+      out.hbm_bytes += double(plan.hbm_bytes) * job.repeat * T;
+      out.roofline_ns += roofline(plan, mc.socket) * job.repeat;
+    }
+    for (const auto& r : tm.first)
+      for (const auto& st : r.stages) out.pcu_busy_ns += st.times.compute_ns * st.pcus * job.repeat * T;
+    out.breakdown.add(tm.breakdown, 1.0);
+    out.total_ns += tm.total_ns;
+    out.kernel_calls += tm.calls;
     if (job.repeat > 1) {
-      out.notes.push_back(
-          fmt::format("{}: 1 layer simulated in detail, timing reused for {} identical layers", job.name, job.repeat));
+      out.notes.push_back(fmt::format("{}: {} {} simulated in detail, extrapolated to {} identical layers", job.name,
+                                      tm.simulated_passes, sc.looped && job.plans.size() == 1 ? "loop iterations" : "layers",
+                                      job.repeat));
     }
     if (job.plans.size() > 1 && sc.fusion == Fusion::kFused) {
       out.notes.push_back(
           fmt::format("{}: fused graph split into {} sections to fit PMU SRAM", job.name, job.plans.size()));
     }
   }
+  const CallBreakdown& b = out.breakdown;
+  out.launch_ns = b.host_ns + b.launch_ns + b.program_load_ns + b.argument_load_ns + b.sync_ns + b.token_host_ns;
   out.title = fmt::format("{} {} {}, batch {}, {} {}, {}, {} orchestration, tp {} on {}", model.id,
                           shape.phase == Phase::kDecode ? "decode" : "prefill",
                           sc.scope == Scope::kLayer ? "layer" : (sc.scope == Scope::kModel ? "model" : "router"),
@@ -198,6 +195,7 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
          "HBM bytes over (aggregate peak bandwidth x time)");
   st.set("run.roofline_ns", out.roofline_ns, "ns", "sum of per-section roofline bounds");
   st.set("run.model_events", double(out.events), "count", "chunk steps, chunk loads and DRAM requests");
+  add_breakdown_stats(st, out.breakdown);
   if (ctx.trace.on()) {
     for (auto& sk : sockets) {
       sk->hbm.flush_trace(mc.replay.trace_bin_ns);
@@ -215,14 +213,15 @@ std::string format_summary(const RunOutcome& o) {
   double us = o.total_ns / 1e3;
   s += fmt::format("  simulated time : {:.2f} us ({:.0f} cycles at {} GHz)\n", us, o.total_ns * o.clock_ghz,
                    o.clock_ghz);
-  s += fmt::format("  kernels        : {} calls, launch overhead {:.2f} us ({:.1f}% of the time)\n", o.kernel_calls,
-                   o.launch_ns / 1e3, 100.0 * o.launch_ns / o.total_ns);
+  s += fmt::format("  kernels        : {} calls, call boundaries outside execute {:.2f} us ({:.1f}% of the time)\n",
+                   o.kernel_calls, o.launch_ns / 1e3, 100.0 * o.launch_ns / o.total_ns);
   s += fmt::format(
       "  achieved       : {:.2f} TFLOPS ({:.1f}% of {:.0f} peak), HBM {:.0f} GB/s ({:.1f}% of {:.0f} GB/s)\n",
       o.flops / o.total_ns / 1e3, 100.0 * o.flops / o.total_ns / 1e3 / o.peak_tflops, o.peak_tflops,
       o.hbm_bytes / o.total_ns, 100.0 * o.hbm_bytes / o.total_ns / o.hbm_peak_gbps, o.hbm_peak_gbps);
   s += fmt::format("  roofline bound : {:.2f} us; simulated / bound = {:.3f}\n", o.roofline_ns / 1e3,
                    o.total_ns / o.roofline_ns);
+  s += format_breakdown(o.breakdown, o.total_ns);
   for (const auto& n : o.notes) s += "  note           : " + n + "\n";
   s += fmt::format("  {:<26} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9}\n", "section / stage", "pcus",
                    "launch us", "exec us", "bound us", "compute us", "wait mem", "wait in", "wait out");

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "dataflow/kernel_call.hpp"
 #include "dataflow/replay.hpp"
 #include "sim/config/scenario.hpp"
 
@@ -47,6 +48,7 @@ struct RunOutcome {
   uint32_t sockets = 1;
   double peak_tflops = 0.0;
   double clock_ghz = 0.0;
+  CallBreakdown breakdown;  // the step time by kind (dataflow/kernel_call.hpp)
 };
 
 // Throws SimError for bad input, an unfittable model or a deadlock (naming the stalled stages).
