@@ -44,8 +44,7 @@ CallSequencer::CallSequencer(const LaunchParams& launch, const LinkParams& host_
   if (hl.bandwidth_gbps <= 0) hl.bandwidth_gbps = 1.0;  // a machine file without host_link: never used by HO
   for (size_t r = 0; r < m_sockets.size(); ++r) {
     for (const char* dir : {"down", "up"}) {
-      m_host_links.push_back(
-          std::make_unique<Link>(fmt::format("host_link{}_{}", r, dir).c_str(), hl, ctx));
+      m_host_links.push_back(std::make_unique<Link>(fmt::format("host_link{}_{}", r, dir).c_str(), hl, ctx));
     }
   }
 }
@@ -156,8 +155,7 @@ SectionResult CallSequencer::call(uint32_t r, const SectionPlan& plan, const std
 }
 
 std::vector<SectionResult> CallSequencer::looped_call(uint32_t r, const SectionPlan& plan, uint32_t iterations,
-                                                      const std::string& stats_prefix, bool trace,
-                                                      CallBreakdown& acc) {
+                                                      const std::string& stats_prefix, bool trace, CallBreakdown& acc) {
   double start = now_ns();
   before_execute(r, plan, acc);
   double exec_start = now_ns();

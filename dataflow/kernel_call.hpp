@@ -92,11 +92,11 @@ struct StepJob {
 };
 
 struct JobTiming {
-  double total_ns = 0.0;              // all `repeat` passes, boundaries included
-  CallBreakdown breakdown;            // the same, by kind
-  std::vector<SectionResult> first;   // the first pass's calls (for the report)
-  uint32_t simulated_passes = 0;      // passes (or loop iterations) simulated in detail
-  uint64_t calls = 0;                 // kernel calls of the job in the step
+  double total_ns = 0.0;             // all `repeat` passes, boundaries included
+  CallBreakdown breakdown;           // the same, by kind
+  std::vector<SectionResult> first;  // the first pass's calls (for the report)
+  uint32_t simulated_passes = 0;     // passes (or loop iterations) simulated in detail
+  uint64_t calls = 0;                // kernel calls of the job in the step
 };
 
 // From rank r's thread: start the step, run every job, end the step. Repeats are simulated, not

@@ -165,9 +165,10 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
       in.stream = static_cast<int>(st.loads.size());
       in.producer_chunks = n;
       in.dep = dep;
-      uint32_t cap = dep == Dep::kProportional
-                         ? std::min(n, byte_credits(buffer_bytes, chunk_of(bytes, n), n) + (n + st.chunks - 1) / st.chunks)
-                         : n;
+      uint32_t cap =
+          dep == Dep::kProportional
+              ? std::min(n, byte_credits(buffer_bytes, chunk_of(bytes, n), n) + (n + st.chunks - 1) / st.chunks)
+              : n;
       st.loads.push_back({op.name + "." + what, tier, bytes, n, cap});
       st.inputs.push_back(in);
     };
@@ -175,10 +176,10 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
       OpId u = boost::source(e, g);
       Dep dep = dependency(op.kind, g[u].kind, plan.mode);
       uint32_t cp = chunks_of(u);
-      uint32_t cap = dep == Dep::kProportional ? std::min(cp, byte_credits(replay.stream_buffer_bytes,
-                                                                           chunk_of(g[e].bytes, cp), cp) +
-                                                                  (cp + st.chunks - 1) / st.chunks)
-                                               : cp;
+      uint32_t cap = dep == Dep::kProportional
+                         ? std::min(cp, byte_credits(replay.stream_buffer_bytes, chunk_of(g[e].bytes, cp), cp) +
+                                            (cp + st.chunks - 1) / st.chunks)
+                         : cp;
       if (members.count(u)) {
         int skew = longest_other_path(g, u, v, members);
         // A reconvergent edge (a residual) buffers the whole tensor: the other path may hold a
@@ -265,8 +266,8 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
 // PyTorch eager runs some ops as several kernels (an RMSNorm is eight): the first carries the
 // op's inputs, weights and KV traffic; each further kernel reads the previous kernel's output from
 // HBM and writes its own, with an equal share of the FLOPs.
-void append_eager_kernels(std::vector<SectionPlan>& out, SectionPlan plan, const OpNode& op,
-                          const ReplayParams& replay, uint64_t granule_bytes) {
+void append_eager_kernels(std::vector<SectionPlan>& out, SectionPlan plan, const OpNode& op, const ReplayParams& replay,
+                          uint64_t granule_bytes) {
   const uint32_t k = std::max<uint32_t>(1, op.eager_kernels);
   plan.stages[0].flops /= k;
   plan.flops /= k;
@@ -279,7 +280,8 @@ void append_eager_kernels(std::vector<SectionPlan>& out, SectionPlan plan, const
   st.collective_bytes = 0;
   st.write_bytes = op.out_bytes;
   // The previous kernel's output is read back in pieces of at least one interleave granule.
-  uint32_t n = static_cast<uint32_t>(std::clamp<uint64_t>((op.out_bytes + granule_bytes - 1) / granule_bytes, 1, st.chunks));
+  uint32_t n =
+      static_cast<uint32_t>(std::clamp<uint64_t>((op.out_bytes + granule_bytes - 1) / granule_bytes, 1, st.chunks));
   MemStream in{op.name + ".in.prev", Tier::kHbm, op.out_bytes, n,
                std::min(n, byte_credits(replay.stream_buffer_bytes, chunk_of(op.out_bytes, n), n) +
                                (n + st.chunks - 1) / st.chunks)};
@@ -304,8 +306,8 @@ std::vector<SectionPlan> map_graph(const Graph& g, Fusion fusion, const SocketPa
   const double sram = socket.pmu.usable_bytes();
   for (const auto& section : cut_sections(g, fusion)) {
     if (fusion == Fusion::kUnfused) {
-      append_eager_kernels(out, plan_section(g, section, socket, replay, false, graph_name), g[section.front()],
-                           replay, socket.hbm.interleave_bytes);
+      append_eager_kernels(out, plan_section(g, section, socket, replay, false, graph_name), g[section.front()], replay,
+                           socket.hbm.interleave_bytes);
     } else {
       // Greedy: grow the section op by op while its buffers fit in SRAM.
       std::vector<OpId> current;

@@ -239,7 +239,8 @@ std::shared_ptr<Replayer::SectionRt> Replayer::make_section(const SectionPlan& p
       uint64_t request = std::max<uint64_t>(m_socket.params.hbm.interleave_bytes,
                                             (sp.write_bytes + sp.state_write_bytes) / std::max<uint32_t>(sp.chunks, 1));
       st->writes = std::make_unique<StreamBuffer>(
-          sp.name + ".writes", byte_credits(m_replay.write_buffer_bytes, request, 2 * std::max<uint32_t>(sp.chunks, 1)));
+          sp.name + ".writes",
+          byte_credits(m_replay.write_buffer_bytes, request, 2 * std::max<uint32_t>(sp.chunks, 1)));
     }
     st->released.assign(sp.inputs.size(), 0);
     if (trace_detail && m_ctx.trace.on()) {

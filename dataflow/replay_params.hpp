@@ -10,13 +10,13 @@ namespace rdusim {
 
 // Simulator fidelity settings (not hardware): how finely streams are cut.
 struct ReplayParams {
-  uint32_t chunks_per_stream = 64;       // chunks each op's stream is cut into
-  uint64_t stream_buffer_bytes = 2097152;  // PMU bytes of an on-chip stream buffer (N-buffering)
-  uint64_t weight_buffer_bytes = 4194304;  // weight bytes a stage may prefetch (weight-streaming mode)
-  uint64_t write_buffer_bytes = 1048576;   // outstanding write bytes per stage
-  uint32_t token_stream_min_rows = 64;   // at or above this many rows a section streams tokens
-  double fused_pcu_fraction = 0.9;       // share of PCUs a fused section may place stages on
-  double trace_bin_ns = 1000.0;          // bandwidth counter resolution in the trace
+  uint32_t chunks_per_stream = 64;               // chunks each op's stream is cut into
+  uint64_t stream_buffer_bytes = 2097152;        // PMU bytes of an on-chip stream buffer (N-buffering)
+  uint64_t weight_buffer_bytes = 4194304;        // weight bytes a stage may prefetch (weight-streaming mode)
+  uint64_t write_buffer_bytes = 1048576;         // outstanding write bytes per stage
+  uint32_t token_stream_min_rows = 64;           // at or above this many rows a section streams tokens
+  double fused_pcu_fraction = 0.9;               // share of PCUs a fused section may place stages on
+  double trace_bin_ns = 1000.0;                  // bandwidth counter resolution in the trace
   uint64_t collective_min_chunk_bytes = 262144;  // a collective is cut into chunks of at least this
 };
 

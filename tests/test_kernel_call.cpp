@@ -117,9 +117,10 @@ TEST_CASE("Program Load is paid on a program change and skipped on a repeat", "[
 TEST_CASE("a chain of N identical calls costs N - 1 boundaries more than one looped call", "[kernel_call][sc]") {
   const int N = 5;
   std::vector<std::string> calls(N, "layer");
-  auto r = run_isolated({[&] { return run_calls(calls, 0, false); }, [&] { return run_calls(calls, 0, true); },
-                         [&] { return run_calls(calls, 4 << 20, false); }, [&] { return run_calls(calls, 4 << 20, true); }},
-                        2);
+  auto r =
+      run_isolated({[&] { return run_calls(calls, 0, false); }, [&] { return run_calls(calls, 0, true); },
+                    [&] { return run_calls(calls, 4 << 20, false); }, [&] { return run_calls(calls, 4 << 20, true); }},
+                   2);
   const double b = boundary_ns(machine().socket.launch);
   // Compute only: nothing for the next iteration to overlap, so exactly N - 1 boundaries.
   CHECK(double(r[0]["ns"]) - double(r[1]["ns"]) == Approx((N - 1) * b).epsilon(1e-6));

@@ -112,7 +112,8 @@ TEST_CASE("whole-model TP8 results converge as the chunk count grows", "[replay]
     Phase phase;
     const char* fusion;
   };
-  const std::vector<Case> cases = {{Phase::kDecode, "fused-ho"}, {Phase::kDecode, "unfused"}, {Phase::kPrefill, "fused-ho"}};
+  const std::vector<Case> cases = {
+      {Phase::kDecode, "fused-ho"}, {Phase::kDecode, "unfused"}, {Phase::kPrefill, "fused-ho"}};
   const std::vector<uint32_t> chunks = {256u, 4096u};
   std::vector<std::function<nlohmann::json()>> tasks;
   for (const Case& c : cases) {

@@ -145,8 +145,9 @@ FabricParams parse_fabric(const JsonReader& r, uint32_t endpoints) {
 static void parse_replay_byte_bounds(const JsonReader& r, ReplayParams& p) {
   for (const char* old : {"stream_buffer_chunks", "weight_buffer_chunks", "write_buffer_chunks"}) {
     std::string key(old);
-    r.check(!r.has(key), key,
-            "replaced by " + key.substr(0, key.size() - 6) + "bytes (in-flight bounds are bytes, docs/assumptions.md A14)");
+    r.check(
+        !r.has(key), key,
+        "replaced by " + key.substr(0, key.size() - 6) + "bytes (in-flight bounds are bytes, docs/assumptions.md A14)");
   }
   r.optional("stream_buffer_bytes", p.stream_buffer_bytes);
   r.optional("weight_buffer_bytes", p.weight_buffer_bytes);

@@ -155,8 +155,8 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
     out.kernel_calls += tm.calls;
     if (job.repeat > 1) {
       out.notes.push_back(fmt::format("{}: {} {} simulated in detail, extrapolated to {} identical layers", job.name,
-                                      tm.simulated_passes, sc.looped && job.plans.size() == 1 ? "loop iterations" : "layers",
-                                      job.repeat));
+                                      tm.simulated_passes,
+                                      sc.looped && job.plans.size() == 1 ? "loop iterations" : "layers", job.repeat));
     }
     if (job.plans.size() > 1 && sc.fusion == Fusion::kFused) {
       out.notes.push_back(

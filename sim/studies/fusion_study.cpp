@@ -118,14 +118,14 @@ std::string fusion_markdown(const nlohmann::json& result, const std::vector<std:
       "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& name : order) {
     const auto& r = result["benchmarks"][name];
-    md += fmt::format("| {} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.2f}x | {:.2f}x | {:.2f}x | {} | {} | {:.1f} | {:.3f} | "
-                      "{:.3f} |\n",
-                      name, r["unfused_ms"].get<double>(), r["fused_so_ms"].get<double>(), r["fused_ho_ms"].get<double>(),
-                      r["fused_ho_looped_ms"].get<double>(), r["speedup_fused_so"].get<double>(),
-                      r["speedup_fused_ho"].get<double>(), r["speedup_looped_over_ho"].get<double>(),
-                      r["kernel_calls_unfused"].get<uint64_t>(), r["kernel_calls_fused"].get<uint64_t>(),
-                      r["kernel_call_ratio"].get<double>(), r["hbm_bw_fraction"].get<double>(),
-                      r["pcu_utilization"].get<double>());
+    md += fmt::format(
+        "| {} | {:.3f} | {:.3f} | {:.3f} | {:.3f} | {:.2f}x | {:.2f}x | {:.2f}x | {} | {} | {:.1f} | {:.3f} | "
+        "{:.3f} |\n",
+        name, r["unfused_ms"].get<double>(), r["fused_so_ms"].get<double>(), r["fused_ho_ms"].get<double>(),
+        r["fused_ho_looped_ms"].get<double>(), r["speedup_fused_so"].get<double>(), r["speedup_fused_ho"].get<double>(),
+        r["speedup_looped_over_ho"].get<double>(), r["kernel_calls_unfused"].get<uint64_t>(),
+        r["kernel_calls_fused"].get<uint64_t>(), r["kernel_call_ratio"].get<double>(),
+        r["hbm_bw_fraction"].get<double>(), r["pcu_utilization"].get<double>());
   }
   return md;
 }
