@@ -7,7 +7,8 @@ namespace rdusim {
 Fusion parse_fusion_name(const std::string& name, const std::string& file, const std::string& where) {
   if (name == "fused") return Fusion::kFused;
   if (name == "unfused") return Fusion::kUnfused;
-  throw SimError(file, where, "unknown fusion \"" + name + "\" (known: fused, fused-ho, fused-so, unfused)");
+  throw SimError(file, where,
+                 "unknown fusion \"" + name + "\" (known: fused, fused-ho, fused-ho-looped, fused-so, unfused)");
 }
 
 const char* fusion_name(Fusion f) { return f == Fusion::kFused ? "fused" : "unfused"; }

@@ -153,7 +153,10 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
     st.chunk_rows = op.rows;
     // A memory stream is cut into at most the stage's chunks and no piece smaller than one
     // interleave granule: a tiny tensor is one request, not 64 latency-bound ones.
-    auto add_load = [&](const std::string& what, uint64_t bytes, Dep dep, uint32_t buffer, Tier tier = Tier::kHbm) {
+    // A proportional stream keeps `buffer_bytes` in flight (PMU buffer bytes, whatever the chunking)
+    // plus the chunks one consumer chunk needs; a stream needed whole is buffered whole.
+    auto add_load = [&](const std::string& what, uint64_t bytes, Dep dep, uint64_t buffer_bytes,
+                        Tier tier = Tier::kHbm) {
       if (bytes == 0) return;
       uint64_t granule = (tier == Tier::kHbm ? socket.hbm : socket.ddr).interleave_bytes;
       uint32_t n = static_cast<uint32_t>(std::clamp<uint64_t>((bytes + granule - 1) / granule, 1, st.chunks));
@@ -162,7 +165,10 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
       in.stream = static_cast<int>(st.loads.size());
       in.producer_chunks = n;
       in.dep = dep;
-      uint32_t cap = dep == Dep::kProportional ? std::min(n, buffer + (n + st.chunks - 1) / st.chunks) : n;
+      uint32_t cap =
+          dep == Dep::kProportional
+              ? std::min(n, byte_credits(buffer_bytes, chunk_of(bytes, n), n) + (n + st.chunks - 1) / st.chunks)
+              : n;
       st.loads.push_back({op.name + "." + what, tier, bytes, n, cap});
       st.inputs.push_back(in);
     };
@@ -170,7 +176,10 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
       OpId u = boost::source(e, g);
       Dep dep = dependency(op.kind, g[u].kind, plan.mode);
       uint32_t cp = chunks_of(u);
-      uint32_t cap = dep == Dep::kProportional ? replay.stream_buffer_chunks + (cp + st.chunks - 1) / st.chunks : cp;
+      uint32_t cap = dep == Dep::kProportional
+                         ? std::min(cp, byte_credits(replay.stream_buffer_bytes, chunk_of(g[e].bytes, cp), cp) +
+                                            (cp + st.chunks - 1) / st.chunks)
+                         : cp;
       if (members.count(u)) {
         int skew = longest_other_path(g, u, v, members);
         // A reconvergent edge (a residual) buffers the whole tensor: the other path may hold a
@@ -185,16 +194,16 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
         st.inputs.push_back(in);
         plan.stages[stage_of.at(u)].outputs.push_back(in.buffer);  // sections are in topological order
       } else {
-        add_load("in." + g[u].name, g[e].bytes, dep, cap);
+        add_load("in." + g[u].name, g[e].bytes, dep, replay.stream_buffer_bytes);
       }
     }
     if (plan.mode == StreamMode::kToken) {
-      add_load("weights", op.weight_bytes, Dep::kAll, C);
+      add_load("weights", op.weight_bytes, Dep::kAll, op.weight_bytes);
     } else {
-      add_load("weights", op.weight_bytes, Dep::kProportional, std::min(C, replay.weight_buffer_chunks));
+      add_load("weights", op.weight_bytes, Dep::kProportional, replay.weight_buffer_bytes);
     }
     Tier state_tier = op.state_in_ddr ? Tier::kDdr : Tier::kHbm;
-    add_load("kv_cache", op.state_read_bytes, Dep::kProportional, replay.stream_buffer_chunks, state_tier);
+    add_load("kv_cache", op.state_read_bytes, Dep::kProportional, replay.stream_buffer_bytes, state_tier);
     bool leaves = op.graph_output;
     for (auto e : boost::make_iterator_range(boost::out_edges(v, g))) {
       if (!members.count(boost::target(e, g))) leaves = true;
@@ -213,7 +222,7 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
   place_on_rdn(plan, socket);
   // Weight streaming prefetches whole weights (and KV cache) into PMUs when they fit in SRAM: the
   // data exists before the step, so the compiler stages it early; otherwise each stage keeps
-  // weight_buffer_chunks in flight.
+  // weight_buffer_bytes in flight.
   auto sram_needed = [&] {
     double b = 0.0;
     for (const auto& buf : plan.buffers) b += double(buf.capacity_chunks) * buf.chunk_bytes;
@@ -228,12 +237,14 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
     if (sram_needed() > socket.pmu.usable_bytes()) {
       for (auto& st : plan.stages)
         for (auto& l : st.loads)
-          if (l.name.ends_with(".kv_cache")) l.buffer_chunks = std::min(l.chunks, replay.stream_buffer_chunks);
+          if (l.name.ends_with(".kv_cache"))
+            l.buffer_chunks = byte_credits(replay.stream_buffer_bytes, chunk_of(l.bytes, l.chunks), l.chunks);
     }
     if (sram_needed() > socket.pmu.usable_bytes()) {
       for (auto& st : plan.stages)
         for (auto& l : st.loads)
-          if (l.name.ends_with(".weights")) l.buffer_chunks = std::min(l.chunks, replay.weight_buffer_chunks);
+          if (l.name.ends_with(".weights"))
+            l.buffer_chunks = byte_credits(replay.weight_buffer_bytes, chunk_of(l.bytes, l.chunks), l.chunks);
     }
   }
   plan.sram_bytes = sram_needed();
@@ -255,7 +266,8 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
 // PyTorch eager runs some ops as several kernels (an RMSNorm is eight): the first carries the
 // op's inputs, weights and KV traffic; each further kernel reads the previous kernel's output from
 // HBM and writes its own, with an equal share of the FLOPs.
-void append_eager_kernels(std::vector<SectionPlan>& out, SectionPlan plan, const OpNode& op) {
+void append_eager_kernels(std::vector<SectionPlan>& out, SectionPlan plan, const OpNode& op, const ReplayParams& replay,
+                          uint64_t granule_bytes) {
   const uint32_t k = std::max<uint32_t>(1, op.eager_kernels);
   plan.stages[0].flops /= k;
   plan.flops /= k;
@@ -267,15 +279,20 @@ void append_eager_kernels(std::vector<SectionPlan>& out, SectionPlan plan, const
   st.state_write_bytes = 0;
   st.collective_bytes = 0;
   st.write_bytes = op.out_bytes;
-  MemStream in{op.name + ".in.prev", Tier::kHbm, op.out_bytes, st.chunks, std::min<uint32_t>(st.chunks, 4)};
+  // The previous kernel's output is read back in pieces of at least one interleave granule.
+  uint32_t n =
+      static_cast<uint32_t>(std::clamp<uint64_t>((op.out_bytes + granule_bytes - 1) / granule_bytes, 1, st.chunks));
+  MemStream in{op.name + ".in.prev", Tier::kHbm, op.out_bytes, n,
+               std::min(n, byte_credits(replay.stream_buffer_bytes, chunk_of(op.out_bytes, n), n) +
+                               (n + st.chunks - 1) / st.chunks)};
   if (op.out_bytes > 0) {
     st.loads.push_back(in);
-    st.inputs.push_back({true, -1, 0, st.chunks, Dep::kProportional});
+    st.inputs.push_back({true, -1, 0, n, Dep::kProportional});
   }
   follow.hbm_bytes = 2 * op.out_bytes;
   follow.ddr_bytes = 0;
   follow.collective_bytes = 0;
-  follow.sram_bytes = double(in.buffer_chunks) * op.out_bytes / std::max<uint32_t>(1, st.chunks);
+  follow.sram_bytes = double(in.buffer_chunks) * chunk_of(op.out_bytes, n);
   std::string base = follow.name;
   for (uint32_t j = 1; j < k; ++j) {
     follow.name = follow.kernel = base + "#" + std::to_string(j);
@@ -289,7 +306,8 @@ std::vector<SectionPlan> map_graph(const Graph& g, Fusion fusion, const SocketPa
   const double sram = socket.pmu.usable_bytes();
   for (const auto& section : cut_sections(g, fusion)) {
     if (fusion == Fusion::kUnfused) {
-      append_eager_kernels(out, plan_section(g, section, socket, replay, false, graph_name), g[section.front()]);
+      append_eager_kernels(out, plan_section(g, section, socket, replay, false, graph_name), g[section.front()], replay,
+                           socket.hbm.interleave_bytes);
     } else {
       // Greedy: grow the section op by op while its buffers fit in SRAM.
       std::vector<OpId> current;

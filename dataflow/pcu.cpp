@@ -24,8 +24,9 @@ PcuArray::PcuArray(sc_core::sc_module_name name, const PcuParams& params, RunCon
 }
 
 double PcuArray::execute(ComputeClass cls, double flops, uint32_t n_pcus, uint64_t rows) {
-  uint64_t cycles = chunk_cycles(m_params, cls, flops, n_pcus, rows);
-  double t = cycles_to_ns(m_params, cycles);
+  // Exact (fractional) cycles: a chunk is a simulation artefact, so rounding each one up to a whole
+  // cycle would make compute time grow with the chunk count.
+  double t = exact_cycles(m_params, cls, flops, n_pcus, rows) / m_params.clock_ghz;
   m_flops += flops;
   m_pcu_busy_ns += t * n_pcus;
   ++m_chunks;

@@ -33,6 +33,14 @@ inline uint64_t chunk_cycles(const PcuParams& p, ComputeClass cls, double flops,
   return static_cast<uint64_t>(std::ceil(flops / (std::max<uint32_t>(n_pcus, 1) * rate)));
 }
 
+// Cycles to run `flops` on `n_pcus` without rounding (what a stream of many chunks averages to).
+inline double exact_cycles(const PcuParams& p, ComputeClass cls, double flops, uint32_t n_pcus, uint64_t rows) {
+  if (flops <= 0.0 || cls == ComputeClass::kNone) return 0.0;
+  double rate = cls == ComputeClass::kSystolic ? p.systolic_flops_per_cycle * systolic_row_utilization(p, rows)
+                                               : p.simd_flops_per_cycle;
+  return flops / (std::max<uint32_t>(n_pcus, 1) * rate);
+}
+
 inline double cycles_to_ns(const PcuParams& p, uint64_t cycles) { return cycles / p.clock_ghz; }
 
 }  // namespace rdusim

@@ -28,6 +28,7 @@ struct Replayer::StageRt {
   std::vector<TraceTrack> load_tracks;  // one per memory stream
   double first_load_done_ns = -1.0;
   size_t first_load = 0;
+  sc_core::sc_event done_ev;  // the stage finished (kernel looping starts the next iteration's)
 };
 
 struct Replayer::SectionRt {
@@ -38,6 +39,8 @@ struct Replayer::SectionRt {
   sc_core::sc_event all_done;
   bool trace_detail = false;
   uint64_t seq = 0;  // section sequence number on this replayer
+  double first_load_ns = -1.0, last_load_ns = -1.0;
+  double start_ns = 0.0;
 };
 
 Replayer::Replayer(Socket& socket, RunContext& ctx, const ReplayParams& replay, CollectiveGroup group)
@@ -94,13 +97,15 @@ void Replayer::loader_body(SectionRt& sec, StageRt& st, size_t load) {
     double issued = now_ns();
     tier.submit(
         bytes, false,
-        [this, &buf, &st, load, trace, issued, last_done, j, bytes, name = ms.name] {
+        [this, &sec, &buf, &st, load, trace, issued, last_done, j, bytes, name = ms.name] {
           double t = now_ns();
           if (trace) {
             double from = std::min(t, std::max(issued, *last_done));
             m_ctx.trace.slice(st.load_tracks[load], name, from, t, {{"chunk", j}, {"bytes", double(bytes)}});
           }
           *last_done = std::max(*last_done, t);
+          if (sec.first_load_ns < 0) sec.first_load_ns = t;
+          sec.last_load_ns = std::max(sec.last_load_ns, t);
           if (st.first_load_done_ns < 0) {
             st.first_load_done_ns = t;
             st.first_load = load;
@@ -209,21 +214,16 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
   }
   st.times.end_ns = now_ns();
   st.done = true;
+  st.done_ev.notify();
   if (--sec.running == 0) sec.all_done.notify();
 }
 
-SectionResult Replayer::run_section(const SectionPlan& plan, double launch_ns, const std::string& stats_prefix,
-                                    bool trace_detail) {
-  SectionResult res;
-  res.name = plan.name;
-  res.start_ns = now_ns();
-  if (launch_ns > 0) sc_core::wait(ns(launch_ns));
-  res.exec_start_ns = now_ns();
-
+std::shared_ptr<Replayer::SectionRt> Replayer::make_section(const SectionPlan& plan, bool trace_detail) {
   auto sec = std::make_shared<SectionRt>();
   sec->plan = &plan;
   sec->trace_detail = trace_detail;
   sec->seq = m_sections_run++;
+  sec->start_ns = now_ns();
   for (const auto& b : plan.buffers) sec->buffers.push_back(std::make_unique<StreamBuffer>(b.name, b.capacity_chunks));
   std::string socket = m_socket.name();
   for (const auto& sp : plan.stages) {
@@ -233,8 +233,15 @@ SectionResult Replayer::run_section(const SectionPlan& plan, double launch_ns, c
     for (size_t l = 0; l < sp.loads.size(); ++l) st->sources.push_back(m_next_source++);
     st->write_source = m_next_source++;
     for (const auto& l : sp.loads) st->loads.push_back(std::make_unique<StreamBuffer>(l.name, l.buffer_chunks));
-    if (sp.write_bytes + sp.state_write_bytes > 0)
-      st->writes = std::make_unique<StreamBuffer>(sp.name + ".writes", m_replay.write_buffer_chunks);
+    if (sp.write_bytes + sp.state_write_bytes > 0) {
+      // Write credits bound the bytes outstanding, not the requests: a request is at least one
+      // interleave granule (writes are coalesced), so finer chunking never shrinks what is in flight.
+      uint64_t request = std::max<uint64_t>(m_socket.params.hbm.interleave_bytes,
+                                            (sp.write_bytes + sp.state_write_bytes) / std::max<uint32_t>(sp.chunks, 1));
+      st->writes = std::make_unique<StreamBuffer>(
+          sp.name + ".writes",
+          byte_credits(m_replay.write_buffer_bytes, request, 2 * std::max<uint32_t>(sp.chunks, 1)));
+    }
     st->released.assign(sp.inputs.size(), 0);
     if (trace_detail && m_ctx.trace.on()) {
       st->track = m_ctx.trace.track(socket, "stage " + sp.name);
@@ -242,23 +249,44 @@ SectionResult Replayer::run_section(const SectionPlan& plan, double launch_ns, c
     }
     sec->stages.push_back(std::move(st));
   }
-  m_socket.pmu.allocate(plan.sram_bytes);  // the mapper already checked the fit
   m_live.push_back(sec);
   sec->running = sec->stages.size();
+  return sec;
+}
+
+void Replayer::spawn_section(const std::shared_ptr<SectionRt>& sec, const std::shared_ptr<SectionRt>& prev) {
   for (auto& st : sec->stages) {
     StageRt* s = st.get();
-    for (size_t l = 0; l < s->loads.size(); ++l) {
-      sc_core::sc_spawn([this, sec, s, l] { loader_body(*sec, *s, l); }, nullptr);
-    }
-    sc_core::sc_spawn([this, sec, s] { stage_body(*sec, *s); }, nullptr);
+    sc_core::sc_spawn(
+        [this, sec, prev, s] {
+          if (prev) {
+            StageRt& before = *prev->stages[s->index];
+            if (!before.done) sc_core::wait(before.done_ev);
+          }
+          for (size_t l = 0; l < s->loads.size(); ++l) {
+            bool activation = s->plan->loads[l].name.find(".in.") != std::string::npos;
+            sc_core::sc_spawn(
+                [this, sec, prev, s, l, activation] {
+                  // The previous layer's output exists only once that iteration has finished.
+                  if (prev && activation && prev->running > 0) sc_core::wait(prev->all_done);
+                  loader_body(*sec, *s, l);
+                },
+                nullptr);
+          }
+          stage_body(*sec, *s);
+        },
+        nullptr);
   }
-  if (sec->running > 0) sc_core::wait(sec->all_done);
-  res.end_ns = now_ns();
-  m_socket.pmu.free(plan.sram_bytes);
-  m_live.erase(std::find(m_live.begin(), m_live.end(), sec));
+}
 
+SectionResult Replayer::collect(SectionRt& sec, const std::string& stats_prefix) {
+  SectionResult res;
+  res.name = sec.plan->name;
+  res.end_ns = now_ns();
+  res.first_load_ns = sec.first_load_ns;
+  res.last_load_ns = sec.last_load_ns;
   StatsRegistry& stats = m_ctx.stats;
-  for (const auto& st : sec->stages) {
+  for (const auto& st : sec.stages) {
     res.stages.push_back({st->plan->name, st->plan->pcus, st->times});
     if (stats_prefix.empty()) continue;
     std::string base = stats_prefix + "." + st->plan->name + ".";
@@ -270,11 +298,54 @@ SectionResult Replayer::run_section(const SectionPlan& plan, double launch_ns, c
     stats.accumulate(base + "span_ns", st->times.end_ns - st->times.start_ns, "ns",
                      "first chunk start to last chunk end");
   }
+  return res;
+}
+
+SectionResult Replayer::run_section(const SectionPlan& plan, double launch_ns, const std::string& stats_prefix,
+                                    bool trace_detail) {
+  double start = now_ns();
+  if (launch_ns > 0) sc_core::wait(ns(launch_ns));
+  double exec_start = now_ns();
+  auto sec = make_section(plan, trace_detail);
+  m_socket.pmu.allocate(plan.sram_bytes);  // the mapper already checked the fit
+  spawn_section(sec, nullptr);
+  if (sec->running > 0) sc_core::wait(sec->all_done);
+  m_socket.pmu.free(plan.sram_bytes);
+  m_live.erase(std::find(m_live.begin(), m_live.end(), sec));
+  SectionResult res = collect(*sec, stats_prefix);
+  res.start_ns = start;
+  res.exec_start_ns = exec_start;
   if (m_ctx.trace.on()) {
-    m_ctx.trace.slice(m_ctx.trace.track(socket, "kernels"), plan.name, res.start_ns, res.end_ns,
+    m_ctx.trace.slice(m_ctx.trace.track(m_socket.name(), "kernels"), plan.name, res.start_ns, res.end_ns,
                       {{"launch_ns", res.launch_ns()}, {"stages", double(plan.stages.size())}});
   }
   return res;
+}
+
+std::vector<SectionResult> Replayer::run_looped(const SectionPlan& plan, uint32_t iterations,
+                                                const std::string& stats_prefix, bool trace_detail) {
+  std::vector<std::shared_ptr<SectionRt>> secs;
+  m_socket.pmu.allocate(plan.sram_bytes);  // iteration l+1 reuses iteration l's buffers stage by stage
+  for (uint32_t it = 0; it < iterations; ++it) {
+    secs.push_back(make_section(plan, trace_detail && it == 0));
+    spawn_section(secs.back(), it > 0 ? secs[it - 1] : nullptr);
+  }
+  std::vector<SectionResult> out;
+  double prev_end = now_ns();
+  for (auto& sec : secs) {
+    if (sec->running > 0) sc_core::wait(sec->all_done);
+    SectionResult res = collect(*sec, stats_prefix);
+    res.start_ns = res.exec_start_ns = prev_end;  // an iteration's share: from the previous one's end
+    prev_end = res.end_ns;
+    out.push_back(std::move(res));
+  }
+  m_socket.pmu.free(plan.sram_bytes);
+  for (auto& sec : secs) m_live.erase(std::find(m_live.begin(), m_live.end(), sec));
+  if (m_ctx.trace.on() && !out.empty()) {
+    m_ctx.trace.slice(m_ctx.trace.track(m_socket.name(), "kernels"), plan.name + " (looped)", out.front().start_ns,
+                      out.back().end_ns, {{"iterations", double(iterations)}});
+  }
+  return out;
 }
 
 std::vector<std::string> Replayer::stalled() const {

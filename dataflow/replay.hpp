@@ -38,7 +38,13 @@ struct SectionResult {
   double exec_start_ns = 0.0;  // kernel execute begins
   double end_ns = 0.0;
   std::vector<StageResult> stages;
+  // First and last memory chunk arrivals of the call (-1: it loads nothing): exec splits into
+  // fill (exec start to first arrival), streaming (first to last) and drain (last to end).
+  double first_load_ns = -1.0, last_load_ns = -1.0;
   double launch_ns() const { return exec_start_ns - start_ns; }
+  double fill_ns() const { return first_load_ns < 0 ? 0.0 : first_load_ns - exec_start_ns; }
+  double stream_ns() const { return first_load_ns < 0 ? 0.0 : last_load_ns - first_load_ns; }
+  double drain_ns() const { return first_load_ns < 0 ? exec_ns() : end_ns - last_load_ns; }
   double exec_ns() const { return end_ns - exec_start_ns; }
 };
 
@@ -58,6 +64,12 @@ class Replayer {
   // `stats_prefix` names the accounting ("layer.decoder"); `trace_detail` emits per-chunk slices.
   SectionResult run_section(const SectionPlan& plan, double launch_ns, const std::string& stats_prefix,
                             bool trace_detail);
+  // Kernel looping: one call of `iterations` iterations of `plan` (identical layers) with a pipelined
+  // outer loop: stage k of iteration l+1 starts (and streams its weights) once stage k of iteration l
+  // is done; its inputs from memory (the previous layer's output) wait for iteration l to finish.
+  // One result per iteration; the call's start is the first's exec_start_ns.
+  std::vector<SectionResult> run_looped(const SectionPlan& plan, uint32_t iterations, const std::string& stats_prefix,
+                                        bool trace_detail);
   // Stages that have not finished and what each waits for (for deadlock reports).
   std::vector<std::string> stalled() const;
   // Model events so far: stage chunk steps plus memory chunk loads (DRAM pieces are counted by the channels).
@@ -68,6 +80,11 @@ class Replayer {
   struct SectionRt;
   void stage_body(SectionRt& sec, StageRt& st);
   void loader_body(SectionRt& sec, StageRt& st, size_t load);
+  std::shared_ptr<SectionRt> make_section(const SectionPlan& plan, bool trace_detail);
+  // Spawns the section's loaders and stages; with `prev`, each stage first waits for the same stage
+  // of the previous loop iteration (and memory inputs for the whole previous iteration).
+  void spawn_section(const std::shared_ptr<SectionRt>& sec, const std::shared_ptr<SectionRt>& prev);
+  SectionResult collect(SectionRt& sec, const std::string& stats_prefix);
 
   // RDN transport: chunks in flight between two stages become visible at their due time.
   struct Delivery {

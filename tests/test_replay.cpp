@@ -28,13 +28,11 @@ void check_roofline(const RunOutcome& o) {
 }
 }  // namespace
 
-TEST_CASE("fused decode never beats the roofline and is HBM-bandwidth bound", "[replay][sc]") {
+TEST_CASE("fused decode never beats the roofline nor the sustained HBM rate", "[replay][sc]") {
   RunOutcome o = run_scenario(scenario(Phase::kDecode, Fusion::kFused), {});
   check_roofline(o);
-  double exec_ns = o.total_ns - o.launch_ns;
-  double hbm_fraction = o.hbm_bytes / exec_ns / o.hbm_peak_gbps;
-  CHECK(hbm_fraction > 0.85);
-  CHECK(hbm_fraction <= 1.0);
+  // hbm_peak_gbps is the sustained rate (datasheet x E1): no run moves bytes faster.
+  CHECK(o.hbm_bytes / o.total_ns / o.hbm_peak_gbps <= 1.0);
 }
 
 TEST_CASE("unfused decode never beats the roofline", "[replay][sc]") {
@@ -104,24 +102,38 @@ TEST_CASE("a deadlocked section is detected and its stalled stages are named", "
   CHECK(stalled[2].find("bad.c: waiting on input b->c") == 0);
 }
 
-TEST_CASE("results converge as the chunk count grows", "[replay][sc]") {
+// Convergence (issue 11): in-flight bounds are bytes, so results converge as chunks per stream
+// grow. The full table (decode and prefill, fused-HO and unfused, Llama-2-7B and -70B, TP8 whole
+// model, 64 ... 4096 chunks) is in docs/performance.md; CI checks a representative subset: Llama-2-7B
+// TP8 whole-model decode, fused-HO and unfused, and fused-HO prefill at a short sequence, each from
+// 256 chunks within 3% of its 4096-chunk value.
+TEST_CASE("whole-model TP8 results converge as the chunk count grows", "[replay][sc]") {
+  struct Case {
+    Phase phase;
+    const char* fusion;
+  };
+  const std::vector<Case> cases = {
+      {Phase::kDecode, "fused-ho"}, {Phase::kDecode, "unfused"}, {Phase::kPrefill, "fused-ho"}};
+  const std::vector<uint32_t> chunks = {256u, 4096u};
   std::vector<std::function<nlohmann::json()>> tasks;
-  for (Phase ph : {Phase::kDecode, Phase::kPrefill}) {
-    for (uint32_t chunks : {64u, 128u, 256u}) {
-      tasks.push_back([ph, chunks] {
-        Scenario s = scenario(ph, Fusion::kFused);
-        s.chunks = chunks;
+  for (const Case& c : cases) {
+    for (uint32_t n : chunks) {
+      tasks.push_back([c, n] {
+        Scenario s = scenario(c.phase, std::string(c.fusion) == "unfused" ? Fusion::kUnfused : Fusion::kFused);
+        s.machine = "sn40l-8";
+        s.shape.tp = 8;
+        s.scope = Scope::kModel;
+        s.orchestration = std::string(c.fusion) == "unfused" ? Orchestration::kHost : Orchestration::kDevice;
+        if (c.phase == Phase::kPrefill) s.shape.seq = 512;
+        s.chunks = n;
         return nlohmann::json{{"ns", run_scenario(s, {}).total_ns}};
       });
     }
   }
   auto r = run_isolated(tasks, 2);
-  for (int ph = 0; ph < 2; ++ph) {
-    double a = r[ph * 3]["ns"], b = r[ph * 3 + 1]["ns"], c = r[ph * 3 + 2]["ns"];
-    INFO("phase " << ph << ": " << a << " " << b << " " << c);
-    // Chunking changes pipeline fill and request interleaving only. Measured spread over 64-256
-    // chunks: decode about 7%, prefill about 3% (docs/performance.md); this bounds it at 10%.
-    double mean = (a + b + c) / 3;
-    for (double t : {a, b, c}) CHECK(std::abs(t - mean) / mean < 0.10);
+  for (size_t c = 0; c < cases.size(); ++c) {
+    double at256 = r[c * 2]["ns"], at4096 = r[c * 2 + 1]["ns"];
+    INFO("case " << c << ": 256 chunks " << at256 << " ns, 4096 chunks " << at4096 << " ns");
+    CHECK(std::abs(at256 - at4096) / at4096 < 0.03);
   }
 }

@@ -18,7 +18,8 @@ add_executable(test_unit $<TARGET_OBJECTS:rdusim_catch_main> tests/test_dram_tim
 target_link_libraries(test_unit PRIVATE rdusim_studies Catch2::Catch2)
 catch_discover_tests(test_unit PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")
 
-foreach(t test_dram_channel test_stream_buffer test_pcu test_replay test_gpu_replay test_fabric test_tp test_serve)
+foreach(t test_dram_channel test_stream_buffer test_pcu test_replay test_gpu_replay test_fabric test_tp test_serve
+          test_kernel_call)
   add_executable(${t} $<TARGET_OBJECTS:rdusim_sc_catch_main> tests/${t}.cpp)
   target_link_libraries(${t} PRIVATE rdusim_studies Catch2::Catch2)
   catch_discover_tests(${t} PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")

@@ -66,8 +66,31 @@ PmuParams parse_pmu(const JsonReader& r) {
   return p;
 }
 
+// The kernel-call lifecycle and the per-token host work (dataflow/kernel_call.hpp).
+void parse_call_lifecycle(const JsonReader& r, LaunchParams& p) {
+  r.optional("done_token_ns", p.done_token_ns);
+  r.optional("retire_ns", p.retire_ns);
+  r.optional("sync_bytes", p.sync_bytes);
+  r.optional("command_bytes", p.command_bytes);
+  r.optional("completion_bytes", p.completion_bytes);
+  r.optional("logits_bytes_per_vocab", p.logits_bytes_per_vocab);
+  r.optional("host_sampling_ns", p.host_sampling_ns);
+  require_non_negative(r, "done_token_ns", p.done_token_ns);
+  require_non_negative(r, "retire_ns", p.retire_ns);
+  require_non_negative(r, "logits_bytes_per_vocab", p.logits_bytes_per_vocab);
+  require_non_negative(r, "host_sampling_ns", p.host_sampling_ns);
+  check_latency_ns(r, "done_token_ns", p.done_token_ns);
+  check_latency_ns(r, "retire_ns", p.retire_ns);
+  check_latency_ns(r, "host_sampling_ns", p.host_sampling_ns);
+  r.check_range("sync_bytes", p.sync_bytes, 0, 1ull << 30);
+  r.check_range("command_bytes", p.command_bytes, 0, 1ull << 30);
+  r.check_range("completion_bytes", p.completion_bytes, 0, 1ull << 30);
+  r.check_range("logits_bytes_per_vocab", p.logits_bytes_per_vocab, 0.0, 16.0);
+}
+
 LaunchParams parse_launch(const JsonReader& r) {
   LaunchParams p;
+  parse_call_lifecycle(r, p);
   r.required("host_launch_ns", p.host_launch_ns);
   r.required("device_launch_ns", p.device_launch_ns);
   r.required("program_load_fixed_ns", p.program_load_fixed_ns);
@@ -170,12 +193,29 @@ FabricParams parse_fabric(const JsonReader& r, uint32_t endpoints) {
   return p;
 }
 
+// In-flight bounds of the replay in bytes, not chunks (docs/assumptions.md A14).
+static void parse_replay_byte_bounds(const JsonReader& r, ReplayParams& p) {
+  for (const char* old : {"stream_buffer_chunks", "weight_buffer_chunks", "write_buffer_chunks"}) {
+    std::string key(old);
+    r.check(
+        !r.has(key), key,
+        "replaced by " + key.substr(0, key.size() - 6) + "bytes (in-flight bounds are bytes, docs/assumptions.md A14)");
+  }
+  r.optional("stream_buffer_bytes", p.stream_buffer_bytes);
+  r.optional("weight_buffer_bytes", p.weight_buffer_bytes);
+  r.optional("write_buffer_bytes", p.write_buffer_bytes);
+  r.check(p.stream_buffer_bytes >= 1, "stream_buffer_bytes", "must be positive");
+  r.check(p.weight_buffer_bytes >= 1, "weight_buffer_bytes", "must be positive");
+  r.check(p.write_buffer_bytes >= 1, "write_buffer_bytes", "must be positive");
+  r.check_range("stream_buffer_bytes", p.stream_buffer_bytes, 1, 1ull << 40);
+  r.check_range("weight_buffer_bytes", p.weight_buffer_bytes, 1, 1ull << 40);
+  r.check_range("write_buffer_bytes", p.write_buffer_bytes, 1, 1ull << 40);
+}
+
 ReplayParams parse_replay(const JsonReader& r) {
   ReplayParams p;
   r.optional("chunks_per_stream", p.chunks_per_stream);
-  r.optional("stream_buffer_chunks", p.stream_buffer_chunks);
-  r.optional("weight_buffer_chunks", p.weight_buffer_chunks);
-  r.optional("write_buffer_chunks", p.write_buffer_chunks);
+  parse_replay_byte_bounds(r, p);
   r.optional("token_stream_min_rows", p.token_stream_min_rows);
   r.optional("fused_pcu_fraction", p.fused_pcu_fraction);
   r.optional("trace_bin_ns", p.trace_bin_ns);
@@ -183,14 +223,6 @@ ReplayParams parse_replay(const JsonReader& r) {
   r.check(p.collective_min_chunk_bytes >= 1, "collective_min_chunk_bytes", "must be positive");
   r.check_range("collective_min_chunk_bytes", p.collective_min_chunk_bytes, 1, uint64_t(1) << 40);
   r.check(p.chunks_per_stream >= 1 && p.chunks_per_stream <= 4096, "chunks_per_stream", "must be in [1, 4096]");
-  r.check(p.stream_buffer_chunks >= 2, "stream_buffer_chunks", "must be at least 2 (double buffering)");
-  r.check(p.weight_buffer_chunks >= 1, "weight_buffer_chunks", "must be at least 1");
-  r.check(p.write_buffer_chunks >= 1, "write_buffer_chunks", "must be at least 1");
-  for (auto [k, v] : {std::pair<const char*, uint32_t>{"stream_buffer_chunks", p.stream_buffer_chunks},
-                      {"weight_buffer_chunks", p.weight_buffer_chunks},
-                      {"write_buffer_chunks", p.write_buffer_chunks}}) {
-    r.check_range(k, v, 1, kMaxUnits);
-  }
   r.check(p.fused_pcu_fraction > 0 && p.fused_pcu_fraction <= 1, "fused_pcu_fraction", "must be in (0, 1]");
   require_positive(r, "trace_bin_ns", p.trace_bin_ns);
   r.check_range("trace_bin_ns", p.trace_bin_ns, 1e-3, kMaxLatencyNs);

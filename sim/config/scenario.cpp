@@ -52,9 +52,11 @@ Scenario parse_scenario(const JsonReader& r) {
   }
   // fused-so / fused-ho name the paper's configurations: fused with software (host) or hardware
   // (device) orchestration.
-  if (fusion == "fused-so" || fusion == "fused-ho") {
+  // fused-ho-looped (issue 11, model branch): fused-ho with kernel looping over identical layers.
+  if (fusion == "fused-so" || fusion == "fused-ho" || fusion == "fused-ho-looped") {
     r.check(!r.has("orchestration"), "orchestration", "is implied by fusion \"" + fusion + "\"");
     orch = fusion == "fused-so" ? "host" : "device";
+    s.looped = fusion == "fused-ho-looped";
     fusion = "fused";
   }
   s.fusion = parse_fusion_name(fusion, r.file(), r.path_of("fusion"));

@@ -26,6 +26,7 @@ struct Scenario {
   StepShape shape;
   Fusion fusion = Fusion::kFused;
   Orchestration orchestration = Orchestration::kHost;
+  bool looped = false;  // kernel looping (fusion "fused-ho-looped")
   Scope scope = Scope::kLayer;
   uint32_t chunks = 0;          // 0: the machine's replay.chunks_per_stream
   std::string file;             // where it was read from (error messages)

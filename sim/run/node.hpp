@@ -34,6 +34,7 @@ class Node {
   const NodeSpec& spec() const { return m_spec; }
   Socket& socket(uint32_t rank) { return *m_sockets[rank]; }
   Replayer& replayer(uint32_t rank) { return *m_replayers[rank]; }
+  Fabric* fabric() { return m_fabric.get(); }  // nullptr with one rank
 
   // Runs `script(rank)` on every rank in one top-level process named `process` until every rank
   // is done. Rethrows what a script threw; throws SimError "deadlock at T us, stalled: ..." when

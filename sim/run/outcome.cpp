@@ -22,6 +22,7 @@ void record_run_stats(StatsRegistry& st, const RunOutcome& o, const std::string&
   st.set("run.roofline_ns", o.roofline_ns, "ns",
          "sum of per-section roofline bounds: max(flops / peak, bytes / datasheet rate per tier)");
   st.set("run.model_events", double(o.events), "count", "chunk steps, chunk loads and DRAM requests");
+  add_breakdown_stats(st, o.breakdown);
 }
 
 namespace {
@@ -78,14 +79,16 @@ std::string format_summary(const RunOutcome& o) {
   double us = o.total_ns / 1e3;
   s += fmt::format("  simulated time : {:.2f} us ({:.0f} cycles at {} GHz)\n", us, o.total_ns * o.clock_ghz,
                    o.clock_ghz);
-  s += fmt::format("  kernels        : {} calls, launch overhead {:.2f} us ({:.1f}% of the time)\n", o.kernel_calls,
-                   o.launch_ns / 1e3, 100.0 * o.launch_ns / o.total_ns);
+  s += fmt::format("  kernels        : {} calls, {} {:.2f} us ({:.1f}% of the time)\n", o.kernel_calls,
+                   o.call_lifecycle ? "call boundaries outside execute" : "launch overhead", o.launch_ns / 1e3,
+                   100.0 * o.launch_ns / o.total_ns);
   s += fmt::format(
       "  achieved       : {:.2f} TFLOPS ({:.1f}% of {:.0f} peak), HBM {:.0f} GB/s ({:.1f}% of {:.0f} GB/s)\n",
       o.flops / o.total_ns / 1e3, 100.0 * o.flops / o.total_ns / 1e3 / o.peak_tflops, o.peak_tflops,
       o.hbm_bytes / o.total_ns, 100.0 * o.hbm_bytes / o.total_ns / o.hbm_peak_gbps, o.hbm_peak_gbps);
   s += fmt::format("  roofline bound : {:.2f} us; simulated / bound = {:.3f}\n", o.roofline_ns / 1e3,
                    o.total_ns / o.roofline_ns);
+  if (o.call_lifecycle) s += format_breakdown(o.breakdown, o.total_ns);
   for (const auto& n : o.notes) s += "  note           : " + n + "\n";
   s += fmt::format("  {:<26} {:>5} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10} {:>9}\n", "section / stage", "pcus",
                    "launch us", "exec us", "bound us", "compute us", "wait mem", "wait in", "wait out");

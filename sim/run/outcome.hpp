@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "dataflow/kernel_call.hpp"
 #include "dataflow/replay.hpp"
 #include "sim/config/scenario.hpp"
 #include "sim/core/stats.hpp"
@@ -36,6 +37,10 @@ struct SectionRecord {
 };
 
 struct RunOutcome {
+  // The step time by kind: on an RDU from the kernel-call lifecycle (dataflow/kernel_call.hpp); on
+  // a GPU, which launches kernel by kernel, only launches and execution (stream) are filled.
+  CallBreakdown breakdown;
+  bool call_lifecycle = false;  // the breakdown came from simulated call boundaries
   std::string title;
   double total_ns = 0.0;       // the scope's simulated time (layers repeated where identical)
   double simulated_ns = 0.0;   // time actually simulated in the kernel

@@ -17,6 +17,7 @@ struct Job {
   Graph graph;
   uint32_t repeat = 1;
   MappedGraph mapped;
+  std::vector<SectionPlan> plans;  // mapped.kernels' plans, in order (the call sequencer's input)
 };
 
 double roofline(const SectionPlan& p, const TargetTraits& t) {
@@ -43,6 +44,18 @@ std::vector<std::vector<SectionResult>> execute(Node& node, const Target& target
     }
   });
   return results;
+}
+
+// Runs the step through the kernel-call lifecycle on every rank (RDU); rank 0's timing per job,
+// and the per-token work in `token`.
+std::vector<JobTiming> execute_calls(Node& node, CallSequencer& seq, const std::vector<Job>& jobs, const Scenario& sc,
+                                     uint64_t vocab, CallBreakdown& token) {
+  std::vector<StepJob> steps;
+  for (const auto& j : jobs) steps.push_back({j.name, &j.plans, j.repeat, sc.looped});
+  std::vector<JobTiming> timings;
+  node.run("run",
+           [&](uint32_t r) { run_step(seq, r, steps, vocab, r == 0 ? &timings : nullptr, r == 0 ? &token : nullptr); });
+  return timings;
 }
 
 // Adds one job's kernels (rank 0's results, repeated layers counted `repeat` times) to `out`;
@@ -99,11 +112,10 @@ nlohmann::json model_document(const Scenario& sc, const Workload& w) {
   return load_with_overrides(w.file, sc.model_overrides).raw();
 }
 
-RunOutcome account(const Scenario& sc, const Workload& w, const Target& target, const std::vector<Job>& jobs,
-                   const std::vector<std::vector<SectionResult>>& results) {
+// The outcome's machine figures for the reporting scope.
+RunOutcome begin_outcome(const Scenario& sc, const Target& target) {
   const TargetTraits& t = target.traits();
-  const uint32_t T = sc.shape.tp;
-  const uint32_t scale = t.report_all_ranks ? T : 1;
+  const uint32_t scale = t.report_all_ranks ? sc.shape.tp : 1;
   RunOutcome out;
   out.simulated_ns = now_ns();
   out.sockets = scale;
@@ -111,12 +123,66 @@ RunOutcome account(const Scenario& sc, const Workload& w, const Target& target, 
   out.peak_tflops = t.peak_tflops * scale;
   out.pcu_count = uint64_t(t.compute_units) * scale;
   out.clock_ghz = t.clock_ghz;
-  out.launch_ns = target.schedule_launch_ns();
   out.notes = target.leading_notes();
+  return out;
+}
+
+// Adds one job's calls as the call sequencer timed them (repeats and loops included).
+void account_call_job(const Job& job, const JobTiming& tm, const Target& target, double scale, const Scenario& sc,
+                      RunOutcome& out) {
+  const TargetTraits& t = target.traits();
+  for (size_t k = 0; k < tm.first.size() && k < job.plans.size(); ++k) {
+    const SectionPlan& p = job.plans[k];
+    out.sections.push_back({tm.first[k], roofline(p, t), p.flops, p.hbm_bytes, p.pcus_used, job.name});
+  }
+  for (const auto& p : job.plans) {
+    out.flops += p.flops * job.repeat * scale;
+    out.hbm_bytes += double(p.hbm_bytes) * job.repeat * scale;
+    out.roofline_ns += roofline(p, t) * job.repeat;
+  }
+  for (const auto& r : tm.first)
+    for (const auto& st : r.stages) out.pcu_busy_ns += st.times.compute_ns * st.pcus * job.repeat * scale;
+  out.breakdown.add(tm.breakdown, 1.0);
+  out.total_ns += tm.total_ns;
+  out.kernel_calls += tm.calls;
+  if (job.repeat > 1) {
+    bool loop = sc.looped && job.plans.size() == 1;
+    out.notes.push_back(fmt::format("{}: {} {} simulated in detail, extrapolated to {} identical layers", job.name,
+                                    tm.simulated_passes, loop ? "loop iterations" : "layers", job.repeat));
+  }
+  for (const auto& n : job.mapped.notes) out.notes.push_back(n);
+}
+
+RunOutcome account_calls(const Scenario& sc, const Workload& w, const Target& target, const std::vector<Job>& jobs,
+                         const std::vector<JobTiming>& timings, const CallBreakdown& token) {
+  RunOutcome out = begin_outcome(sc, target);
+  const double scale = out.sockets;
+  out.breakdown = token;
+  out.call_lifecycle = true;
+  out.total_ns = token.total_ns();
+  for (size_t j = 0; j < jobs.size(); ++j) account_call_job(jobs[j], timings[j], target, scale, sc, out);
+  const CallBreakdown& b = out.breakdown;
+  out.launch_ns = b.host_ns + b.launch_ns + b.program_load_ns + b.argument_load_ns + b.sync_ns + b.token_host_ns;
+  out.collective_ns = b.allreduce_ns;
+  std::string trailing = target.trailing_note(out, sc);
+  if (!trailing.empty()) out.notes.push_back(trailing);
+  out.title = title(sc, w, target);
+  return out;
+}
+
+RunOutcome account(const Scenario& sc, const Workload& w, const Target& target, const std::vector<Job>& jobs,
+                   const std::vector<std::vector<SectionResult>>& results) {
+  RunOutcome out = begin_outcome(sc, target);
+  const uint32_t scale = out.sockets;
+  out.launch_ns = target.schedule_launch_ns();
   out.total_ns = out.launch_ns;
   for (size_t j = 0; j < jobs.size(); ++j) account_job(jobs[j], results[j], target, scale, out);
   std::string trailing = target.trailing_note(out, sc);
   if (!trailing.empty()) out.notes.push_back(trailing);
+  out.breakdown.launch_ns = out.launch_ns;  // kernel by kernel: launches, and kernels executing
+  out.breakdown.stream_ns = out.total_ns - out.launch_ns;
+  out.breakdown.allreduce_ns = out.collective_ns;
+  out.breakdown.calls = out.kernel_calls;
   out.title = title(sc, w, target);
   return out;
 }
@@ -132,13 +198,22 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
   target->check(sc, workload, opt);
   std::vector<Job> jobs;
   for (auto& g : workload.graphs) jobs.push_back({g.name, std::move(g.graph), g.repeat, {}});
-  for (auto& j : jobs) j.mapped = target->map(j.graph, j.name);
+  for (auto& j : jobs) {
+    j.mapped = target->map(j.graph, j.name);
+    for (const auto& k : j.mapped.kernels) j.plans.push_back(k.plan);
+  }
 
   RunContext ctx;
   ctx.trace.enable(!opt.trace_path.empty());
   Node node(target->node(sc.shape.tp), ctx);
-  auto results = execute(node, *target, jobs);
-  RunOutcome out = account(sc, workload, *target, jobs, results);
+  RunOutcome out;
+  if (std::unique_ptr<CallSequencer> seq = target->sequencer(node, ctx)) {
+    CallBreakdown token;
+    auto timings = execute_calls(node, *seq, jobs, sc, workload.model.vocab, token);
+    out = account_calls(sc, workload, *target, jobs, timings, token);
+  } else {
+    out = account(sc, workload, *target, jobs, execute(node, *target, jobs));
+  }
   out.events = node.dram_requests(ctx.stats, target->traits().tiers) + node.chunk_events();
   record_run_stats(ctx.stats, out, target->traits().scope);
   node.flush_traces(target->traits().tiers, target->trace_bin_ns());

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "dataflow/graph_mapper.hpp"
+#include "dataflow/kernel_call.hpp"
 #include "sim/config/scenario.hpp"
 #include "sim/run/node.hpp"
 #include "sim/run/outcome.hpp"
@@ -57,10 +58,13 @@ class Target {
   virtual NodeSpec node(uint32_t ranks) const = 0;
   // Sets the graph's placement attributes, then maps it (dataflow/graph_mapper.hpp).
   virtual MappedGraph map(Graph& g, const std::string& graph_name) const = 0;
-  // Paid once before the first kernel (the whole schedule handed to the device).
-  virtual double schedule_launch_ns() const = 0;
-  // Launch cost of kernel `k` after `prev_kernel` on the same rank.
-  virtual double launch_ns(const KernelPlan& k, const std::string& prev_kernel) const = 0;
+  // The kernel-call lifecycle of a machine whose sockets sequence their own calls (RDU:
+  // dataflow/kernel_call.hpp, simulated events); nullptr where the host launches kernel by kernel
+  // at the cost launch_ns() gives (GPU). Created after the node, before the run.
+  virtual std::unique_ptr<CallSequencer> sequencer(Node&, RunContext&) const { return nullptr; }
+  // Without a sequencer: paid once before the first kernel, and per kernel `k` after `prev_kernel`.
+  virtual double schedule_launch_ns() const { return 0.0; }
+  virtual double launch_ns(const KernelPlan&, const std::string&) const { return 0.0; }
   // The title's words for how the step runs ("fused, host orchestration", "kernel by kernel").
   virtual std::string execution(const Scenario& sc) const = 0;
   virtual double trace_bin_ns() const = 0;

@@ -54,16 +54,16 @@ class RduTarget final : public Target {
     return RduMapper(m_fusion, m_mc.socket, m_mc.replay).map(g, graph_name);
   }
 
-  double schedule_launch_ns() const override {
-    // Device orchestration: the host hands the whole schedule to the AGCUs once.
-    return m_orchestration == Orchestration::kDevice ? m_mc.socket.launch.host_launch_ns : 0.0;
-  }
-  double launch_ns(const KernelPlan& k, const std::string& prev_kernel) const override {
-    return rdusim::launch_ns(k.plan, m_mc.socket.launch, m_orchestration, prev_kernel,
-                             m_mc.socket.hbm.total_bandwidth_gbps());
+  std::unique_ptr<CallSequencer> sequencer(Node& node, RunContext& ctx) const override {
+    std::vector<Socket*> sockets;
+    std::vector<Replayer*> replayers;
+    for (uint32_t r = 0; r < node.ranks(); ++r)
+      sockets.push_back(&node.socket(r)), replayers.push_back(&node.replayer(r));
+    return std::make_unique<CallSequencer>(m_mc.socket.launch, m_mc.host_link, m_orchestration, sockets, replayers,
+                                           node.fabric(), ctx);
   }
   std::string execution(const Scenario& sc) const override {
-    return fmt::format("{}, {} orchestration", fusion_name(sc.fusion),
+    return fmt::format("{}{}, {} orchestration", fusion_name(sc.fusion), sc.looped ? " (kernel looping)" : "",
                        sc.orchestration == Orchestration::kHost ? "host" : "device");
   }
   double trace_bin_ns() const override { return m_mc.replay.trace_bin_ns; }
