@@ -37,3 +37,15 @@ target_link_libraries(test_gpu_cli PRIVATE rdusim_studies Catch2::Catch2)
 add_dependencies(test_gpu_cli rdusim)
 target_compile_definitions(test_gpu_cli PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>")
 catch_discover_tests(test_gpu_cli PROPERTIES TIMEOUT 120 ENVIRONMENT "${RDUSIM_TEST_ENV}")
+
+# Issue 13's hostile-input list, end to end through the rdusim binary (exit 2, one line, nothing written).
+add_executable(test_hostile_inputs tests/catch_main.cpp tests/test_hostile_inputs.cpp)
+target_link_libraries(test_hostile_inputs PRIVATE rdusim_studies Catch2::Catch2)
+add_dependencies(test_hostile_inputs rdusim)
+target_compile_definitions(test_hostile_inputs PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>" RDUSIM_ROOT_DIR="${PROJECT_SOURCE_DIR}")
+catch_discover_tests(test_hostile_inputs PROPERTIES TIMEOUT 300 ENVIRONMENT "${RDUSIM_TEST_ENV}")
+
+# Random valid machines/scenarios (seeded): finish or a named deadlock, never beat the roofline, repeat exactly.
+add_executable(test_property tests/catch_main.cpp tests/test_property.cpp)
+target_link_libraries(test_property PRIVATE rdusim_studies Catch2::Catch2)
+catch_discover_tests(test_property PROPERTIES TIMEOUT 180 ENVIRONMENT "${RDUSIM_TEST_ENV}")
