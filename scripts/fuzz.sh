@@ -4,8 +4,10 @@
 # SECONDS_PER_TARGET (default 60; `bash scripts/fuzz.sh 10` is the CI smoke). The seed corpus is
 # generated from configs/ and workloads/ at run time; the growing corpus stays in
 # build-fuzz/fuzz/corpus/<target>, crash inputs go to build-fuzz/fuzz/findings/<target>.
-# Prints one line per target (executions, new crash inputs, distinct findings) and exits 1 if any
-# target found something. Runs one fuzzing process at a time (fork mode, one job).
+# Prints one line per target (executions, crashes seen, distinct findings among the new crash
+# inputs) and exits 1 if any target found something. Runs one fuzzing process at a time (fork mode,
+# one job, going on after a crash). RDUSIM_FUZZ_IGNORE_KNOWN=1 stops counting the known finding K1
+# (1e400 -> nlohmann out_of_range 406, see tests/fuzz/fuzz_common.hpp) so long runs find new ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -49,7 +51,7 @@ printf '\x01/name=x\n' > "$work/seeds/overrides/gpu"
 export RDUSIM_ROOT=$root SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1
 status=0
-printf '%-13s %10s %8s %8s  %s\n' target execs crashes distinct "findings (first lines)"
+printf '%-13s %10s %8s %8s  %s\n' target execs crashes distinct "findings (count x first line)"
 for t in "${targets[@]}"; do
   mkdir -p "$work/corpus/$t" "$work/findings/$t"
   log=$work/$t.log
@@ -58,12 +60,24 @@ for t in "${targets[@]}"; do
     -max_len=65536 -dict=tests/fuzz/json.dict -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
     -artifact_prefix="$work/findings/$t/" > "$log" 2>&1 || true
   execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
-  crashes=$(($(ls "$work/findings/$t" | wc -l) - before))
-  # Distinct findings: sanitizer summaries, uncaught exceptions and multi-line errors, deduplicated.
-  findings=$(grep -hE '^SUMMARY: |terminate called after|RDUSIM-FINDING' "$log" |
-    sed -E 's/0x[0-9a-f]+//g; s/ in [^ ]+$//' | sort | uniq -c | sort -rn || true)
+  crashes=$(grep -oE 'oom/timeout/crash: [0-9]+/[0-9]+/[0-9]+' "$log" | tail -1 | awk -F'[ /]' '{print $4+$5+$6}')
+  # Distinct findings: each new crash input replayed once, named by its first sanitizer summary,
+  # uncaught exception or signal; plus multi-line errors reported in the log. Deduplicated.
+  sigs=$(grep -hE 'RDUSIM-FINDING' "$log" | cut -c1-120 || true)
+  for f in $(ls -t "$work/findings/$t" | head -n $(($(ls "$work/findings/$t" | wc -l) - before))); do
+    case $f in
+      timeout-*) sigs+=$'\n'"hang (over -timeout=10 s)"; continue ;;
+      oom-*) sigs+=$'\n'"out of memory (over 2 GB)"; continue ;;
+    esac
+    sig=$(timeout 30 "$build/fuzz_$t" "$work/findings/$t/$f" 2>&1 | grep -m1 -E 'what\(\)|^SUMMARY: [A-Za-z]*Sanitizer|ERROR: AddressSanitizer|runtime error' |
+      sed -E "s/0x[0-9a-f]+//g; s/'[^']*'/'...'/g; s/==[0-9]+==//" | cut -c1-120 || true)
+    sigs+=$'\n'"${sig:-unknown (replay did not reproduce: $f)}"
+  done
+  findings=$(printf '%s\n' "$sigs" | grep . | sort | uniq -c | sort -rn || true)
   distinct=$(printf '%s' "$findings" | grep -c . || true)
-  printf '%-13s %10s %8s %8s  %s\n' "$t" "${execs:-0}" "$crashes" "$distinct" "$(printf '%s' "$findings" | head -3 | tr -s ' ' | tr '\n' ';')"
+  known=$(grep -m1 -oE 'RDUSIM-KNOWN [A-Z0-9]+' "$log" || true)
+  printf '%-13s %10s %8s %8s  %s\n' "$t" "${execs:-0}" "${crashes:-0}" "$distinct" \
+    "$(printf '%s' "$findings" | head -4 | tr -s ' ' | tr '\n' ';')${known:+ [$known seen]}"
   if [ "$crashes" -gt 0 ] || [ "$distinct" -gt 0 ]; then status=1; fi
 done
 echo "logs: $work/<target>.log; crash inputs: $work/findings/<target>/"

@@ -225,8 +225,17 @@ TEST_CASE("hostile: a stale empty stats.json.tmp from a SIGKILLed run", "[hostil
 
 TEST_CASE("hostile: two processes writing the same output do not share one temp name", "[hostile]") {
   Scratch s = scratch("two_writers");
+  // Deterministic half: another writer's temp file under the fixed name (here a directory, so it
+  // cannot be truncated either) must not stop this run: temp names are unique per process.
+  fs::create_directories(s.in / "out" / "stats.json.tmp");
+  std::string one = "timeout -s KILL 120 " + std::string(RDUSIM_BIN) + " run --quiet --out '" +
+                    (s.in / "out").string() + "' 2> '" + (s.in / "stderr1.txt").string() + "'";
+  int status = std::system(one.c_str());
+  INFO("stderr: " << slurp(s.in / "stderr1.txt"));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(nlohmann::json::accept(slurp(s.in / "out" / "stats.json")));
+  // Racing half: four runs at once into one directory; each succeeds, one whole file, no temp left.
   std::string run = "timeout -s KILL 120 " + std::string(RDUSIM_BIN) + " run --quiet --out '" + s.work.string() + "'";
-  // Four runs at once; each must succeed and the result must be one whole file, no temp left behind.
   std::string cmd = "(";
   for (int i = 0; i < 4; ++i)
     cmd += "(" + run + "; echo $? > '" + (s.in / ("rc" + std::to_string(i))).string() + "') & ";
