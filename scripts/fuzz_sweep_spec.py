@@ -121,6 +121,30 @@ def run_case(path):
         specmod.resolve(spec, point, ROOT, "bin", memo)
 
 
+def where_raised(e):
+    tb = [f for f in traceback.extract_tb(e.__traceback__) if "fuzz_sweep_spec" not in f.filename]
+    return f"{os.path.basename(tb[-1].filename)}:{tb[-1].lineno}" if tb else "?"
+
+
+def classify(path):
+    """None for the expected SpecError, else a finding's name."""
+    try:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 1.0)
+            run_case(path)
+            return None
+        except specmod.SpecError:
+            return None
+        except Timeout as e:
+            return f"hang over 1 s at {where_raised(e)}"
+        except (MemoryError, Exception) as e:  # noqa: B014 (the point is to name them)
+            return f"{type(e).__name__} at {where_raised(e)}"
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except Timeout:  # the alarm went off while the finding was being named
+        return "hang over 1 s"
+
+
 def main():
     args = sys.argv[1:]
     seed = 1
@@ -138,35 +162,30 @@ def main():
     resource.setrlimit(resource.RLIMIT_AS, (min(1 << 30 if hard < 0 else hard, 4 << 30), hard))
     signal.signal(signal.SIGALRM, on_alarm)
     findings = {}
-    cases = expected = 0
+    cases = expected = 0  # expected: valid specs and SpecErrors
     fd, path = tempfile.mkstemp(suffix=".json", prefix="rdusim_fuzz_spec_")
     os.close(fd)
     t_end = time.monotonic() + seconds
     try:
         while time.monotonic() < t_end:
             text = rng.choice(seeds)
-            data = mutate_tree(rng, json.loads(text)) .encode() if rng.random() < 0.7 else mutate_text(rng, text)
+            try:
+                data = mutate_tree(rng, json.loads(text)).encode() if rng.random() < 0.7 else mutate_text(rng, text)
+            except RecursionError:  # the mutant nested too deep for the mutator itself
+                data = text.encode()
             with open(path, "wb") as fh:
                 fh.write(data)
             cases += 1
-            signal.setitimer(signal.ITIMER_REAL, 1.0)
-            try:
-                run_case(path)
-            except specmod.SpecError:
+            key = classify(path)
+            if key is None:
                 expected += 1
-            except (Timeout, MemoryError, Exception) as e:  # noqa: B014 (the point is to name them)
-                tb = [f for f in traceback.extract_tb(e.__traceback__) if "fuzz_sweep_spec" not in f.filename]
-                where = f"{os.path.basename(tb[-1].filename)}:{tb[-1].lineno}" if tb else "?"
-                kind = "hang over 1 s" if isinstance(e, Timeout) else type(e).__name__
-                key = f"{kind} at {where}"
-                if key not in findings:
-                    findings[key] = [0, data[:160]]
-                findings[key][0] += 1
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
+                continue
+            if key not in findings:
+                findings[key] = [0, data[:160]]
+            findings[key][0] += 1
     finally:
         os.remove(path)
-    print(f"fuzz_sweep_spec: {cases} cases in {seconds:.0f} s (seed {seed}), {expected} SpecError, "
+    print(f"fuzz_sweep_spec: {cases} cases in {seconds:.0f} s (seed {seed}), {expected} accepted or SpecError, "
           f"{len(findings)} distinct findings")
     for key, (n, example) in sorted(findings.items(), key=lambda kv: -kv[1][0]):
         print(f"  {n:6d} x {key}   e.g. {example!r}")

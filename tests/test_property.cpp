@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <random>
@@ -101,6 +102,7 @@ TEST_CASE("property: random valid single-layer runs finish, respect the roofline
       });
   std::vector<nlohmann::json> results = run_isolated(tasks, 2);
   unsigned finished = 0, refused = 0;
+  double ratio_min = INFINITY, ratio_max = 0;
   for (unsigned i = 0; i < cases; ++i) {
     const nlohmann::json& a = results[i];
     const nlohmann::json& b = results[i + cases];
@@ -120,7 +122,10 @@ TEST_CASE("property: random valid single-layer runs finish, respect the roofline
     CHECK(std::isfinite(total));
     CHECK(roof > 0);
     CHECK(total >= roof * (1 - 1e-9));
+    ratio_min = std::min(ratio_min, total / roof);
+    ratio_max = std::max(ratio_max, total / roof);
   }
-  WARN("property: " << finished << " finished, " << refused << " refused (deadlock/capacity) of " << cases);
+  WARN("property: " << finished << " finished, " << refused << " refused (deadlock/capacity) of " << cases
+                    << "; simulated / roofline from " << ratio_min << " to " << ratio_max);
   CHECK(finished >= cases / 2);  // the ranges are mostly runnable: a draw that refuses everything is a bug
 }
