@@ -52,8 +52,9 @@ std::vector<std::string> files_under(const fs::path& dir) {
 // Runs `rdusim ARGS` in s.work (ARGS is shell text: quote it), `limit_s` seconds at most.
 void expect_refused(const Scratch& s, const std::string& args, int limit_s = 60) {
   fs::path err = s.in / "stderr.txt";
-  std::string cmd = "cd '" + s.work.string() + "' && timeout -s KILL " + std::to_string(limit_s) + " " +
-                    std::string(RDUSIM_BIN) + " " + args + " > /dev/null 2> '" + err.string() + "'";
+  const std::string bin = args.rfind("env ", 0) == 0 ? "" : std::string(RDUSIM_BIN) + " ";  // "env X=.. BIN .."
+  std::string cmd = "cd '" + s.work.string() + "' && timeout -s KILL " + std::to_string(limit_s) + " " + bin + args +
+                    " > /dev/null 2> '" + err.string() + "'";
   int status = std::system(cmd.c_str());
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   std::string text = slurp(err);
@@ -173,12 +174,24 @@ TEST_CASE("hostile: model name of 300 characters", "[hostile]") {
   expect_refused(s, "run --model " + std::string(300, 'm') + " --out out");
 }
 
+// coe.json is read only by `reproduce` (from $RDUSIM_ROOT/configs/experiments): the run gets a root
+// of its own whose experiments/coe.json says "batches": [8]; the rest links to the real tree.
 TEST_CASE("hostile: coe.json with batches [8] only", "[hostile]") {
   Scratch s = scratch("coe_batches");
+  fs::path root = s.in / "root", real = RDUSIM_ROOT_DIR;
+  fs::create_directories(root / "configs" / "experiments");
+  for (const char* d : {"workloads", "scripts", "docs"}) fs::create_directory_symlink(real / d, root / d);
+  for (const char* d : {"machines", "compositions", "sweeps"})
+    fs::create_directory_symlink(real / "configs" / d, root / "configs" / d);
+  for (const auto& e : fs::directory_iterator(real / "configs" / "experiments"))
+    fs::copy_file(e.path(), root / "configs" / "experiments" / e.path().filename());
   nlohmann::json j = shipped("configs/experiments/coe.json");
   j["batches"] = {8};
-  fs::path f = write(s.in, "coe.json", j.dump(2));
-  expect_refused(s, "experiment '" + f.string() + "' --jobs 2 --out out", 240);
+  write(root / "configs" / "experiments", "coe.json", j.dump(2));
+  expect_refused(s,
+                 "env RDUSIM_ROOT='" + root.string() + "' " + std::string(RDUSIM_BIN) +
+                     " reproduce --no-plots --jobs 2 --doc '" + (s.in / "validation.md").string() + "' --out out",
+                 240);
 }
 
 TEST_CASE("hostile: fusion experiment with an empty benchmark list", "[hostile]") {

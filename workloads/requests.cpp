@@ -49,7 +49,9 @@ std::vector<Request> parse_trace(const std::string& text, const std::string& fil
   for (size_t i = 0; i < doc.size(); ++i) {
     // Each element gets its own reader; its errors are re-rooted at /<index>.
     try {
-      JsonReader r = JsonReader::from_json(doc[i], file);
+      // Moved, not copied: a copy recurses once per nesting level (a deeply nested element overflowed
+      // the stack before the reader could refuse it).
+      JsonReader r = JsonReader::from_json(std::move(doc[i]), file);
       Request q;
       q.id = i;
       r.optional("id", q.id);
