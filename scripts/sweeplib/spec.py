@@ -204,6 +204,9 @@ def check_spec(spec, path="<spec>"):
         if not k.startswith("_"):
             check_param(k, f"{path}:/base/{k}")
     spec.setdefault("name", os.path.splitext(os.path.basename(path))[0])
+    inputs = spec.get("inputs", [])
+    if not isinstance(inputs, list) or not all(isinstance(i, str) and i for i in inputs):
+        raise SpecError(f"{path}:/inputs", "must be a list of file paths")
     metrics = spec.setdefault("metrics", ["run/*"])
     if not isinstance(metrics, list) or not all(isinstance(m, str) and m for m in metrics):
         raise SpecError(f"{path}:/metrics", "must be a list of stat paths like run/total_ns")
