@@ -47,6 +47,16 @@ echo '[{"arrival_us": 0, "input_tokens": 128, "output_tokens": 20}, {"id": 7, "a
 echo '[]' > "$work/seeds/trace/empty.json"
 printf '\x00/socket/hbm/bandwidth_gbps=3600\n/socket/hbm/latency_ns=250\n' > "$work/seeds/overrides/rdu"
 printf '\x01/name=x\n' > "$work/seeds/overrides/gpu"
+# Regression seeds for known finding K2 (deep nesting; docs/reliability.md): 20000 nested arrays
+# inside otherwise valid documents, where a loader copies the value.
+deep=$(printf '%*s' 20000 '' | tr ' ' '[')$(printf '%*s' 20000 '' | tr ' ' ']')
+printf '[{"arrival_us": 0, "input_tokens": 1, "output_tokens": 1, "_x": %s}]' "$deep" > "$work/seeds/trace/deep.json"
+/usr/bin/python3 - "$work/seeds/fusion_study/deep.json" "$deep" << 'PY'
+import json, sys
+d = json.load(open("configs/experiments/fusion.json"))
+d["benchmarks"] = [dict(d["benchmarks"][1], _x="DEEP")]
+open(sys.argv[1], "w").write(json.dumps(d).replace('"DEEP"', sys.argv[2]))
+PY
 
 export RDUSIM_ROOT=$root SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 export ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1
@@ -55,16 +65,19 @@ printf '%-13s %10s %8s %8s  %s\n' target execs crashes distinct "findings (count
 for t in "${targets[@]}"; do
   mkdir -p "$work/corpus/$t" "$work/findings/$t"
   log=$work/$t.log
-  before=$(ls "$work/findings/$t" | wc -l)
+  touch "$work/$t.start"
   "$build/fuzz_$t" "$work/corpus/$t" "$work/seeds/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
     -max_len=65536 -dict=tests/fuzz/json.dict -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
     -artifact_prefix="$work/findings/$t/" > "$log" 2>&1 || true
   execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
   crashes=$(grep -oE 'oom/timeout/crash: [0-9]+/[0-9]+/[0-9]+' "$log" | tail -1 | awk -F'[ /]' '{print $4+$5+$6}')
+  crashes=${crashes:-0}
+  new_inputs=$(find "$work/findings/$t" -type f -newer "$work/$t.start" | wc -l)
+  if [ "$new_inputs" -gt "$crashes" ]; then crashes=$new_inputs; fi  # a crashing seed is not in the status line
   # Distinct findings: each new crash input replayed once, named by its first sanitizer summary,
   # uncaught exception or signal; plus multi-line errors reported in the log. Deduplicated.
   sigs=$(grep -hE 'RDUSIM-FINDING' "$log" | cut -c1-120 || true)
-  for f in $(ls -t "$work/findings/$t" | head -n $(($(ls "$work/findings/$t" | wc -l) - before))); do
+  for f in $(find "$work/findings/$t" -type f -newer "$work/$t.start" -printf '%f\n'); do
     case $f in
       timeout-*) sigs+=$'\n'"hang (over -timeout=10 s)"; continue ;;
       oom-*) sigs+=$'\n'"out of memory (over 2 GB)"; continue ;;
