@@ -67,3 +67,37 @@ catch_discover_tests(test_gpu_cli PROPERTIES TIMEOUT 120 ENVIRONMENT "${RDUSIM_T
 # test_serve also runs the rdusim binary (exit codes of bad input).
 add_dependencies(test_serve rdusim)
 target_compile_definitions(test_serve PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>")
+
+# Issue 13's hostile-input list, end to end through the rdusim binary (exit 2, one line, nothing written).
+add_executable(test_hostile_inputs $<TARGET_OBJECTS:rdusim_catch_main> tests/test_hostile_inputs.cpp)
+target_link_libraries(test_hostile_inputs PRIVATE rdusim_studies Catch2::Catch2)
+add_dependencies(test_hostile_inputs rdusim)
+target_compile_definitions(test_hostile_inputs PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>" RDUSIM_ROOT_DIR="${PROJECT_SOURCE_DIR}")
+catch_discover_tests(test_hostile_inputs PROPERTIES TIMEOUT 300 ENVIRONMENT "${RDUSIM_TEST_ENV}")
+
+# Random valid machines/scenarios (seeded): finish or a named deadlock, never beat the roofline, repeat exactly.
+add_executable(test_property $<TARGET_OBJECTS:rdusim_catch_main> tests/test_property.cpp)
+target_link_libraries(test_property PRIVATE rdusim_studies Catch2::Catch2)
+catch_discover_tests(test_property PROPERTIES TIMEOUT 180 ENVIRONMENT "${RDUSIM_TEST_ENV}")
+
+# The fuzz targets (tests/fuzz) in a short bounded smoke run under whatever sanitizers this build
+# has (scripts/test.sh runs it in the ASan + UBSan pass): seeded random mutations of the seed corpus,
+# tests/fuzz/mutate_main.cpp. The coverage-guided libFuzzer run is scripts/fuzz.sh (clang).
+if(NOT RDUSIM_FUZZ)
+  set(RDUSIM_FUZZ_SMOKE_SECONDS 5 CACHE STRING "seconds per fuzz target in the fuzz_smoke tests")
+  set(seeds_machine ${PROJECT_SOURCE_DIR}/configs/machines)
+  set(seeds_gpu_machine ${PROJECT_SOURCE_DIR}/configs/machines)
+  set(seeds_model ${PROJECT_SOURCE_DIR}/workloads/models)
+  set(seeds_composition ${PROJECT_SOURCE_DIR}/configs/compositions)
+  set(seeds_fusion_study ${PROJECT_SOURCE_DIR}/configs/experiments)
+  set(seeds_coe_study ${PROJECT_SOURCE_DIR}/configs/experiments)
+  foreach(t scenario trace overrides)
+    set(seeds_${t} ${PROJECT_SOURCE_DIR}/tests/fuzz/seeds/${t})
+  endforeach()
+  foreach(t machine gpu_machine model scenario composition trace fusion_study coe_study overrides)
+    add_executable(smoke_${t} tests/fuzz/fuzz_${t}.cpp tests/fuzz/mutate_main.cpp)
+    target_link_libraries(smoke_${t} PRIVATE rdusim_studies)
+    add_test(NAME fuzz_smoke_${t} COMMAND smoke_${t} ${RDUSIM_FUZZ_SMOKE_SECONDS} ${seeds_${t}})
+    set_tests_properties(fuzz_smoke_${t} PROPERTIES LABELS fuzz TIMEOUT 120 ENVIRONMENT "${RDUSIM_TEST_ENV}")
+  endforeach()
+endif()

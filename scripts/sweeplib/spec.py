@@ -9,6 +9,8 @@ import os
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # scripts/
 SPEC_KEYS = ("name", "base", "vary", "metrics", "record_wall", "inputs", "plots", "timeout_s", "retries")
 CACHE_FORMAT = 1
+MAX_VALUES = 100000    # per parameter
+MAX_POINTS = 100000    # per vary expression (checked before a product is built)
 
 
 class SpecError(Exception):
@@ -57,6 +59,8 @@ def _values(leaf, where):
     for k in need:
         if not _is_num(arg.get(k)):
             raise SpecError(f"{w}/{k}", "required number missing")
+    if not all(math.isfinite(arg[k]) for k in need):
+        raise SpecError(w, "numbers must be finite")
     start, stop = arg["start"], arg["stop"]
     all_int = all(isinstance(arg[k], int) for k in need)
     if kind == "range":
@@ -64,11 +68,15 @@ def _values(leaf, where):
         if step == 0 or (stop - start) * step < 0:
             raise SpecError(f"{w}/step", "must be non-zero and point from start to stop")
         n = int(math.floor((stop - start) / step + 1e-9)) + 1   # stop is included when hit
+        if n > MAX_VALUES:
+            raise SpecError(w, f"expands to {n} values (at most {MAX_VALUES})")
         out = [start + i * step for i in range(n)]
     elif kind == "linspace":
         num = arg["num"]
         if not isinstance(num, int) or num < 1:
             raise SpecError(f"{w}/num", "must be a positive integer")
+        if num > MAX_VALUES:
+            raise SpecError(w, f"expands to {num} values (at most {MAX_VALUES})")
         out = [start] if num == 1 else [start + (stop - start) * i / (num - 1) for i in range(num)]
         all_int = all_int and all(float(v).is_integer() for v in out)
         out = [int(round(v)) if all_int else v for v in out]
@@ -77,11 +85,11 @@ def _values(leaf, where):
         if start <= 0 or stop < start or factor <= 1:
             raise SpecError(w, "needs 0 < start <= stop and factor > 1")
         out, v = [], start
-        while v <= stop * (1 + 1e-9):
+        while v <= stop * (1 + 1e-9) and len(out) <= MAX_VALUES:
             out.append(v)
             v = v * factor
-    if len(out) > 100000:
-        raise SpecError(w, f"expands to {len(out)} values")
+    if len(out) > MAX_VALUES:
+        raise SpecError(w, f"expands to more than {MAX_VALUES} values")
     return [v if all_int else _num(float(v)) for v in out]
 
 
@@ -138,6 +146,9 @@ def expand(expr, where="spec:/vary"):
             raise SpecError(f"{where}/zip", f"lists of unequal lengths {lengths}")
         combos = zip(*[pts for pts, _ in expanded])
     else:
+        total = math.prod(len(pts) for pts, _ in expanded)
+        if total > MAX_POINTS:
+            raise SpecError(f"{where}/{op}", f"expands to {total} points (at most {MAX_POINTS})")
         combos = itertools.product(*[pts for pts, _ in expanded])
     out = []
     for combo in combos:
@@ -168,7 +179,14 @@ def load_spec(path):
         raise SpecError(path, f"cannot read: {e.strerror}")
     except json.JSONDecodeError as e:
         raise SpecError(path, f"not JSON: {e}")
-    return check_spec(spec, path)
+    except UnicodeDecodeError:
+        raise SpecError(path, "not UTF-8 text")
+    except RecursionError:
+        raise SpecError(path, "nested too deeply")
+    try:
+        return check_spec(spec, path)
+    except RecursionError:
+        raise SpecError(f"{path}:/vary", "nested too deeply")
 
 
 def check_spec(spec, path="<spec>"):
@@ -186,6 +204,9 @@ def check_spec(spec, path="<spec>"):
         if not k.startswith("_"):
             check_param(k, f"{path}:/base/{k}")
     spec.setdefault("name", os.path.splitext(os.path.basename(path))[0])
+    inputs = spec.get("inputs", [])
+    if not isinstance(inputs, list) or not all(isinstance(i, str) and i for i in inputs):
+        raise SpecError(f"{path}:/inputs", "must be a list of file paths")
     metrics = spec.setdefault("metrics", ["run/*"])
     if not isinstance(metrics, list) or not all(isinstance(m, str) and m for m in metrics):
         raise SpecError(f"{path}:/metrics", "must be a list of stat paths like run/total_ns")
@@ -215,7 +236,7 @@ def file_digest(path, memo):
         try:
             with open(path, "rb") as f:
                 memo[path] = hashlib.sha256(f.read()).hexdigest()
-        except OSError:
+        except (OSError, ValueError):   # ValueError: a name that is not a valid path
             memo[path] = "missing"
     return memo[path]
 

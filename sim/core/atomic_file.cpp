@@ -40,7 +40,7 @@ fs::path normal_dir(const std::string& dir, const std::string& option) {
 
 // The first entry under `dir` that is not an output-like file, or "" when there is none.
 std::string foreign_entry(const fs::path& dir) {
-  static const std::set<std::string> kOutput = {".json", ".md", ".png", ".txt", ".csv", ".svg", ".part"};
+  static const std::set<std::string> kOutput = {".json", ".md", ".png", ".txt", ".csv", ".svg", ".part", ".tmp"};
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {

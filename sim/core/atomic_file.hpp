@@ -16,9 +16,9 @@
 // kill leaves DIR as it was (or, after the exchange, the complete new set) and a stale staging
 // folder beside it; the next OutputSet on the same DIR removes stale ones whose process is gone.
 // Replacing DIR removes what was in it, so an existing DIR is replaced only when it holds nothing
-// but output-like files (.json .md .png .txt .csv .svg, in any subfolders); anything else (a source
-// tree) is an error naming the first foreign entry, and so is the working directory or a folder
-// above it (`--out .`, `--out ..`).
+// but output-like files (.json .md .png .txt .csv .svg, temp files .part .tmp, in any subfolders); anything else (a
+// source tree) is an error naming the first foreign entry, and so is the working directory or a folder above it (`--out
+// .`, `--out ..`).
 #pragma once
 #include <string>
 

@@ -52,6 +52,12 @@ CoeStudy load_coe_study(const std::string& path) {
     f.reject_unread_keys();
   }
   r.check(!s.batches.empty(), "batches", "must not be empty");
+  // The components table and the paper's rows compare batch 1 with batch 8.
+  for (uint32_t need : {1u, 8u}) {
+    r.check(
+        std::find(s.batches.begin(), s.batches.end(), need) != s.batches.end(), "batches",
+        "must include " + std::to_string(need) + " (the components table and the paper's rows use batches 1 and 8)");
+  }
   r.reject_unread_keys();
   return s;
 }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <set>
 #include <thread>
 
 #include "sim/run/isolated.hpp"
@@ -32,9 +33,11 @@ FusionStudy load_fusion_study(const std::string& path) {
   r.required("machine", st.machine);
   r.optional("tp", st.tp);
   r.optional("batch", st.batch);
+  std::set<std::string> names;
   for (const auto& b : r.array("benchmarks")) {
     FusionBenchmark fb;
     b.required("name", fb.name);
+    b.check(names.insert(fb.name).second, "name", "duplicate benchmark name \"" + fb.name + "\"");
     nlohmann::json doc = b.raw();
     for (auto it = doc.begin(); it != doc.end();) {
       if (it.key() == "name" || it.key()[0] == '_')
@@ -52,6 +55,7 @@ FusionStudy load_fusion_study(const std::string& path) {
     fb.scenario = doc;
     st.benchmarks.push_back(fb);
   }
+  r.check(!st.benchmarks.empty(), "benchmarks", "must list at least one benchmark");
   r.reject_unread_keys();
   return st;
 }

@@ -1,0 +1,9 @@
+// tests/fuzz/fuzz_machine.cpp
+// libFuzzer target: RDU machine config (configs/machines/sn40l*.json). Input bytes -> file -> loader.
+#include "sim/config/machine_config.hpp"
+#include "tests/fuzz/fuzz_common.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string& path = rdusim::fuzz::write_input(data, size);
+  return rdusim::fuzz::expect_sim_error_only([&] { (void)rdusim::parse_machine(rdusim::JsonReader::load_file(path)); });
+}
