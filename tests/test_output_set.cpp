@@ -45,7 +45,8 @@ fs::path small_experiments(const fs::path& dir) {
   return e;
 }
 
-const std::vector<std::string> kSet = {"coe.json", "footprint.json", "fusion.json", "fusion.md", "validation.json"};
+const std::vector<std::string> kSet = {"coe.json",    "coe_breakdown.json", "coe_experts.json", "footprint.json",
+                                       "fusion.json", "fusion.md",          "validation.json"};
 
 // The set with its wall-clock lines ("wall_s": ...) removed: the rest is deterministic.
 std::vector<std::pair<std::string, std::string>> no_wall(std::vector<std::pair<std::string, std::string>> t) {

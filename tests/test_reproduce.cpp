@@ -52,4 +52,15 @@ TEST_CASE("reproduce is deterministic and its headline figures stay in their ban
     CHECK(by_id[id]["in_band"].get<bool>());
   }
   CHECK(by_id["fusion.speedup.min"]["simulated"].get<double>() > 1.0);
+  // Honest labels: what restates inputs is "fit", a public headline nothing was fitted to is
+  // "given", a row without a public value is "prediction".
+  for (const auto& r : rows) {
+    std::string label = r["label"].get<std::string>();
+    INFO(r["id"].get<std::string>());
+    CHECK((label == "fit" || label == "given" || label == "prediction"));
+    CHECK((label == "prediction") == r["paper"].is_null());
+  }
+  CHECK(by_id["coe.switching.vs_dgx-a100"]["label"] == "fit");
+  CHECK(by_id["footprint.max_reduction"]["label"] == "fit");
+  CHECK(by_id["coe.overall.bs8.out20.vs_dgx-h100"]["label"] == "given");
 }

@@ -107,11 +107,15 @@ nlohmann::json validation_rows(const std::vector<Row>& rows, const std::string& 
     nlohmann::json paper = figures.contains(base) ? figures[base]["value"] : nlohmann::json();
     nlohmann::json in_band;
     if (!paper.is_null()) in_band = std::abs(r.simulated - paper.get<double>()) <= tol * paper.get<double>();
+    // fit: a knob was fitted to it or it restates inputs; given: a public headline nothing was
+    // fitted to; prediction: no public value.
+    std::string label = figures.contains(base) ? figures[base].value("label", "given") : "prediction";
     vrows.push_back({{"id", r.id},
                      {"description", r.description},
                      {"paper", paper},
                      {"simulated", r.simulated},
                      {"unit", r.unit},
+                     {"label", label},
                      {"in_band", in_band}});
   }
   return vrows;
@@ -125,15 +129,20 @@ std::string figures_markdown(const nlohmann::json& vrows, double tol) {
       "means the paper gives no public value. In band: within " +
       fmt::format("{:.0f}", tol * 100) +
       " % of the paper value.\n\n"
-      "| figure | paper | simulated | unit | error | in band |\n|---|---:|---:|---|---:|:---:|\n";
+      "Kind: `fit` — a knob was fitted to the figure, or it only restates inputs (the switching ratios are the "
+      "paper's own bandwidth arithmetic, and C1 was fitted to its \">1 TB/s\"; the footprint is capacity "
+      "arithmetic), so agreement there shows nothing; `given` — a public headline that nothing was fitted to, "
+      "the real test; `prediction` — no public value, the simulator's own figure.\n\n"
+      "| figure | kind | paper | simulated | unit | error | in band |\n|---|---|---:|---:|---|---:|:---:|\n";
   for (const auto& r : vrows) {
     std::string err =
         r["paper"].is_null()
             ? "-"
             : fmt::format("{:+.1f} %", 100.0 * (r["simulated"].get<double>() / r["paper"].get<double>() - 1));
     std::string band = r["in_band"].is_null() ? "-" : (r["in_band"].get<bool>() ? "yes" : "**no**");
-    md += fmt::format("| `{}` | {} | {} | {} | {} | {} |\n", r["id"].get<std::string>(), cell(r["paper"]),
-                      cell(r["simulated"], "{:.4g}"), r["unit"].get<std::string>(), err, band);
+    md += fmt::format("| `{}` | {} | {} | {} | {} | {} | {} |\n", r["id"].get<std::string>(),
+                      r["label"].get<std::string>(), cell(r["paper"]), cell(r["simulated"], "{:.4g}"),
+                      r["unit"].get<std::string>(), err, band);
   }
   return md;
 }

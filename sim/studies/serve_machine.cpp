@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "dataflow/gpu_mapper.hpp"
+#include "dataflow/kernel_call.hpp"
 #include "dataflow/launch.hpp"
 #include "dataflow/mapper.hpp"
 #include "dataflow/replay.hpp"
@@ -47,6 +48,12 @@ class RduMachine : public ServeMachine {
     for (uint32_t r = 0; r < m_mc.sockets; ++r)
       m_rp.push_back(std::make_unique<Replayer>(*m_sockets[r], ctx, m_mc.replay,
                                                 CollectiveGroup{m_fabric.get(), r, m_mc.sockets}));
+    std::vector<Socket*> sockets;
+    std::vector<Replayer*> replayers;
+    for (uint32_t r = 0; r < m_mc.sockets; ++r)
+      sockets.push_back(m_sockets[r].get()), replayers.push_back(m_rp[r].get());
+    m_calls = std::make_unique<CallSequencer>(m_mc.socket.launch, m_mc.host_link, Orchestration::kDevice, sockets,
+                                              replayers, m_fabric.get(), ctx);
   }
   const std::string& name() const override { return m_mc.name; }
   const std::string& file() const override { return m_mc.file; }
@@ -54,35 +61,30 @@ class RduMachine : public ServeMachine {
   MachineTiers tiers() const override {
     return {m_mc.socket.hbm.capacity_bytes * m_mc.sockets, m_mc.socket.ddr.capacity_bytes * m_mc.sockets, "ddr"};
   }
-  // Fused sections, hardware-orchestrated: one host launch per step, then the AGCUs sequence the
-  // sections (program load only when the kernel changes).
-  StepTiming run_step(const std::vector<StepGraph>& graphs, const ModelConfig&, const StepShape&) override {
+  // Fused sections, hardware-orchestrated, through the same kernel-call lifecycle as `rdusim run`
+  // (dataflow/kernel_call.hpp): the host starts the step, the AGCUs sequence the calls (Program
+  // Load only when the kernel changes, done tokens, the TP group's sync), and the host reads the
+  // logits back and samples at the end of the step.
+  StepTiming run_step(const std::vector<StepGraph>& graphs, const ModelConfig& model, const StepShape&) override {
     std::vector<std::vector<SectionPlan>> plans;
     for (const auto& g : graphs) plans.push_back(map_graph(g.graph, Fusion::kFused, m_mc.socket, m_mc.replay, g.name));
-    const LaunchParams& lp = m_mc.socket.launch;
-    double t0 = now_ns(), launch0 = lp.host_launch_ns;
-    sc_core::wait(ns(lp.host_launch_ns));
-    const double hbm_gbps = m_mc.socket.hbm.total_bandwidth_gbps();
+    std::vector<StepJob> jobs;
+    for (size_t j = 0; j < graphs.size(); ++j) jobs.push_back({graphs[j].name, &plans[j], graphs[j].repeat, false});
+    double t0 = now_ns();
+    CallBreakdown token;
+    std::vector<JobTiming> timings;
     run_on_all_ranks(tp(), [&](uint32_t r) {
-      std::string prev;
-      double l = run_repeated(plans.size(), graphs, [&](size_t j) {
-        double sum = 0.0;
-        // A repeat of the layer follows the layer's own last section.
-        double saving = plans[j].empty()
-                            ? 0.0
-                            : launch_ns(plans[j][0], lp, Orchestration::kDevice, prev, hbm_gbps) -
-                                  launch_ns(plans[j][0], lp, Orchestration::kDevice, plans[j].back().kernel, hbm_gbps);
-        for (const auto& plan : plans[j]) {
-          SectionResult res =
-              m_rp[r]->run_section(plan, launch_ns(plan, lp, Orchestration::kDevice, prev, hbm_gbps), "", false);
-          prev = plan.kernel;
-          sum += res.launch_ns();
-        }
-        return std::pair<double, double>{sum, saving};
-      });
-      if (r == 0) launch0 += l;
+      rdusim::run_step(*m_calls, r, jobs, model.vocab, r == 0 ? &timings : nullptr, r == 0 ? &token : nullptr);
     });
-    return {now_ns() - t0, launch0};
+    // Repeated layers beyond the passes simulated in detail are extrapolated (as `rdusim run`
+    // accounts them): the clock advances by the rest of the step.
+    CallBreakdown b = token;
+    double total_ns = token.total_ns();
+    for (const auto& t : timings) b.add(t.breakdown, 1.0), total_ns += t.total_ns;
+    double elapsed = now_ns() - t0;
+    if (total_ns > elapsed) sc_core::wait(ns(total_ns - elapsed));
+    double boundaries = b.host_ns + b.launch_ns + b.program_load_ns + b.argument_load_ns + b.sync_ns + b.token_host_ns;
+    return {now_ns() - t0, boundaries};
   }
   double copy_expert(uint64_t bytes, const std::string& name) override {
     double t0 = now_ns();
@@ -108,6 +110,7 @@ class RduMachine : public ServeMachine {
   std::vector<std::unique_ptr<Socket>> m_sockets;
   std::unique_ptr<Fabric> m_fabric;
   std::vector<std::unique_ptr<Replayer>> m_rp;
+  std::unique_ptr<CallSequencer> m_calls;  // after the sockets and replayers it points to
 };
 
 // The query rows sharing one K/V tile in attention (as sim/run/run_gpu.cpp).
