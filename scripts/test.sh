@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# The whole test suite: install what is missing, build and run the tests, then the same suite
-# under AddressSanitizer + UndefinedBehaviorSanitizer in a second build directory.
+# The whole test suite: install what is missing, check the layering and size rules, build and run
+# the tests, the real-Slurm sweep test, then the same suite under AddressSanitizer +
+# UndefinedBehaviorSanitizer in a second build directory, with a bounded fuzz smoke run of every
+# loader's fuzz target (the coverage-guided libFuzzer run is scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install_deps.sh
 export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
+# A model folder includes only sim/core/ and the folders below it; files <= 400 lines, functions in
+# sim/ <= 60 (docs/architecture.md). The layer check first proves it catches a planted wrong include.
+/usr/bin/python3 scripts/check_layers.py --self-test
+/usr/bin/python3 scripts/check_layers.py
+/usr/bin/python3 scripts/check_sizes.py
 bash scripts/build.sh build
-(cd build && ctest -j"$(nproc)" --output-on-failure)
+(cd build && ctest -j"$(nproc)" --output-on-failure -LE fuzz)
 # The Slurm backend of scripts/sweep.py against a real slurmctld/slurmd on localhost (as root it
 # installs slurm-wlm and munge if missing); prints "N passed, M failed".
 if [ "$(id -u)" -eq 0 ]; then RDUSIM_BIN=build/rdusim bash scripts/test_slurm.sh; else echo "test_slurm.sh skipped (needs root)"; fi
+# The sweep-spec loader under seeded random mutations for a bounded time.
+/usr/bin/python3 scripts/fuzz_sweep_spec.py 10
 bash scripts/build.sh build-asan -DRDUSIM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 (cd build-asan && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 ctest -j"$(nproc)" --output-on-failure -LE slow)

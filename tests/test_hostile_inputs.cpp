@@ -80,7 +80,7 @@ const size_t kDeep = 100000;
 
 }  // namespace
 
-TEST_CASE("hostile: reproduce --out with shell metacharacters", "[hostile]") {
+TEST_CASE("hostile: reproduce --out with shell metacharacters", "[hostile][reproduce]") {
   Scratch s = scratch("inject");
   // Doc goes to the scratch input dir, so an accepted run cannot touch docs/validation.md.
   // No shell sees the name: the folder is made as named, the plots run from an argument vector, and

@@ -73,7 +73,10 @@ add_executable(test_hostile_inputs $<TARGET_OBJECTS:rdusim_catch_main> tests/tes
 target_link_libraries(test_hostile_inputs PRIVATE rdusim_studies Catch2::Catch2)
 add_dependencies(test_hostile_inputs rdusim)
 target_compile_definitions(test_hostile_inputs PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>" RDUSIM_ROOT_DIR="${PROJECT_SOURCE_DIR}")
-catch_discover_tests(test_hostile_inputs PROPERTIES TIMEOUT 300 ENVIRONMENT "${RDUSIM_TEST_ENV}")
+# Cases that run a whole reproduction are labelled slow (the sanitizer pass skips them).
+catch_discover_tests(test_hostile_inputs TEST_SPEC "~[reproduce]" PROPERTIES TIMEOUT 300 ENVIRONMENT "${RDUSIM_TEST_ENV}")
+catch_discover_tests(test_hostile_inputs TEST_SPEC "[reproduce]" PROPERTIES TIMEOUT 300 LABELS slow
+                     ENVIRONMENT "${RDUSIM_TEST_ENV}")
 
 # Random valid machines/scenarios (seeded): finish or a named deadlock, never beat the roofline, repeat exactly.
 add_executable(test_property $<TARGET_OBJECTS:rdusim_catch_main> tests/test_property.cpp)

@@ -171,12 +171,13 @@ std::string components_markdown(const nlohmann::json& coe) {
 Reproduction run_reproduction(const ReproduceInputs& in) {
   const std::string dir = in.experiments_dir + "/";
   Reproduction r;
+  // Every experiment file is read before anything runs: a bad one fails at once, nothing half done.
   FusionStudy fs = load_fusion_study(dir + "fusion.json");
+  CoeStudy cs = load_coe_study(dir + "coe.json");
   r.fusion = run_fusion_study(fs, in.jobs);
   std::vector<std::string> order;
   for (const auto& b : fs.benchmarks) order.push_back(b.name);
   r.fusion_md = fusion_markdown(r.fusion, order);
-  CoeStudy cs = load_coe_study(dir + "coe.json");
   r.coe = run_coe_study(cs, in.jobs);
   nlohmann::json figs = run_coe_figures(cs, in.jobs);
   r.coe_breakdown = figs["breakdown"];
