@@ -79,19 +79,8 @@ DramTierParams parse_hbm(const JsonReader& r, double& peak_gbps) {
   r.required("latency_ns", p.channel.latency_ns);
   r.optional("interleave_bytes", p.interleave_bytes);
   r.optional("queue_depth", p.channel.queue_depth);
-  check_positive_at_most(r, "capacity_gb", capacity_gb, kMaxCapacityGb);
-  check_bandwidth_gbps(r, "bandwidth_gbps", peak_gbps);
   r.check(sustained > 0 && sustained <= 1, "sustained_fraction", "must be in (0, 1]");
-  r.check(p.channels > 0, "channels", "must be positive");
-  r.check_range("channels", p.channels, 1, 4096);
-  check_latency_ns(r, "latency_ns", p.channel.latency_ns);
-  r.check(p.interleave_bytes > 0, "interleave_bytes", "must be positive");
-  r.check_range("interleave_bytes", p.interleave_bytes, 1, uint64_t(1) << 30);
-  r.check(p.channel.queue_depth >= 1, "queue_depth", "must be at least 1");
-  r.check_range("queue_depth", p.channel.queue_depth, 1, kMaxUnits);
-  p.capacity_bytes = capacity_gb * 1e9;
-  p.channel.bandwidth_gbps = peak_gbps * sustained / p.channels;
-  r.reject_unread_keys();
+  finish_dram_tier(r, p, capacity_gb, peak_gbps, sustained);
   return p;
 }
 

@@ -153,8 +153,13 @@ DramTierParams parse_dram_tier(const JsonReader& r, const std::string& name) {
   check_name(r, "arbitration", [&] { make_arbiter(p.channel.arbitration); });
   r.check(p.channel.queue_bytes >= 1, "queue_bytes", "must be positive");
   r.check_range("queue_bytes", p.channel.queue_bytes, 1, uint64_t(1) << 40);
+  finish_dram_tier(r, p, capacity_gb, bandwidth_gbps, sustained);
+  return p;
+}
+
+void finish_dram_tier(const JsonReader& r, DramTierParams& p, double capacity_gb, double peak_gbps, double sustained) {
   check_positive_at_most(r, "capacity_gb", capacity_gb, kMaxCapacityGb);
-  check_bandwidth_gbps(r, "bandwidth_gbps", bandwidth_gbps);
+  check_bandwidth_gbps(r, "bandwidth_gbps", peak_gbps);
   r.check(p.channels > 0, "channels", "must be positive");
   r.check_range("channels", p.channels, 1, 4096);
   check_latency_ns(r, "latency_ns", p.channel.latency_ns);
@@ -164,9 +169,8 @@ DramTierParams parse_dram_tier(const JsonReader& r, const std::string& name) {
   r.check_range("queue_depth", p.channel.queue_depth, 1, kMaxUnits);
   p.capacity_bytes = capacity_gb * 1e9;
   // Channels serve at the sustained share of the datasheet peak (refresh, bank conflicts, turnarounds).
-  p.channel.bandwidth_gbps = bandwidth_gbps * sustained / p.channels;
+  p.channel.bandwidth_gbps = peak_gbps * sustained / p.channels;
   r.reject_unread_keys();
-  return p;
 }
 
 LinkParams parse_link(const JsonReader& r) {

@@ -28,6 +28,10 @@ LinkParams parse_link(const JsonReader& r);
 FabricParams parse_fabric(const JsonReader& r, uint32_t endpoints);
 // Resolves the file's "base" chain (sim/config/overrides.hpp) before parsing.
 MachineConfig load_machine_file(const std::string& path);
+// The checks and the derived values every DRAM tier shares (RDU HBM and DDR, GPU HBM): capacity,
+// bandwidth, channels, latency, interleave and queue depth in range (docs/config.md); capacity in
+// bytes and the per-channel rate peak x sustained / channels filled in; no unread key left.
+void finish_dram_tier(const JsonReader& r, DramTierParams& p, double capacity_gb, double peak_gbps, double sustained);
 // The machine document a run simulates: the base chain merged and `overrides` applied, as parsed
 // (for recording next to the results).
 nlohmann::json resolved_machine_doc(const std::string& path, const Overrides& overrides = {});
