@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs rdusim's build and script dependencies from Debian's packages, only what is missing.
 set -euo pipefail
-pkgs=(g++ cmake make pkg-config libsystemc-dev libboost-graph-dev libfmt-dev nlohmann-json3-dev catch2 python3 python3-matplotlib)
+pkgs=(g++ cmake make pkg-config clang-format libsystemc-dev libboost-graph-dev libfmt-dev nlohmann-json3-dev catch2 python3 python3-matplotlib)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -12,6 +12,9 @@ export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 /usr/bin/python3 scripts/check_layers.py --self-test
 /usr/bin/python3 scripts/check_layers.py
 /usr/bin/python3 scripts/check_sizes.py
+# The house style (.clang-format): every C++ file as clang-format lays it out.
+find sim memory interconnect dataflow workloads tests -name '*.cpp' -o -name '*.hpp' | sort |
+  xargs clang-format --dry-run --Werror
 bash scripts/build.sh build
 (cd build && ctest -j"$(nproc)" --output-on-failure -LE fuzz)
 # The Slurm backend of scripts/sweep.py against a real slurmctld/slurmd on localhost (as root it

@@ -17,9 +17,9 @@ struct ReproduceInputs {
 struct Reproduction {
   nlohmann::json fusion, coe, footprint;
   nlohmann::json coe_breakdown, coe_experts;  // Figs. 1 and 12 on the serving timeline
-  nlohmann::json validation;  // {"rows": [{id, description, paper, simulated, unit, in_band}, ...]}
-  std::string fusion_md;      // the fusion table
-  std::string validation_md;  // the text of docs/validation.md
+  nlohmann::json validation;                  // {"rows": [{id, description, paper, simulated, unit, in_band}, ...]}
+  std::string fusion_md;                      // the fusion table
+  std::string validation_md;                  // the text of docs/validation.md
 };
 
 Reproduction run_reproduction(const ReproduceInputs& in);

@@ -1,9 +1,9 @@
 // tests/fuzz/fuzz_composition.cpp
 // libFuzzer target: composition (configs/compositions/*.json); model names resolve in workloads/models. Input bytes ->
 // file -> loader.
+#include "sim/config/composition_loader.hpp"
 #include "sim/config/scenario.hpp"
 #include "tests/fuzz/fuzz_common.hpp"
-#include "sim/config/composition_loader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string& path = rdusim::fuzz::write_input(data, size);

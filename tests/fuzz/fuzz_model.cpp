@@ -1,7 +1,7 @@
 // tests/fuzz/fuzz_model.cpp
 // libFuzzer target: model config (workloads/models/*.json). Input bytes -> file -> loader.
-#include "tests/fuzz/fuzz_common.hpp"
 #include "sim/config/model_loader.hpp"
+#include "tests/fuzz/fuzz_common.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string& path = rdusim::fuzz::write_input(data, size);

@@ -21,8 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 namespace {
 
 // Tokens that broke loaders before (docs/reliability.md): overflow, wrap, negative, tiny, huge.
-const char* const kTokens[] = {"1e400", "-1", "4294967297", "1e-8", "1e30", "0", "nan", "\"\"", "null", "[]", "{}",
-                               "18446744073709551616", "-0.0", "1e20", "true"};
+const char* const kTokens[] = {"1e400", "-1", "4294967297",           "1e-8", "1e30", "0",   "nan", "\"\"", "null",
+                               "[]",    "{}", "18446744073709551616", "-0.0", "1e20", "true"};
 
 std::string mutate(std::string s, std::mt19937_64& rng) {
   auto pick = [&](size_t n) { return n == 0 ? size_t(0) : size_t(rng() % n); };
