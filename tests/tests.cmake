@@ -83,10 +83,11 @@ add_executable(test_property $<TARGET_OBJECTS:rdusim_catch_main> tests/test_prop
 target_link_libraries(test_property PRIVATE rdusim_studies Catch2::Catch2)
 catch_discover_tests(test_property PROPERTIES TIMEOUT 180 ENVIRONMENT "${RDUSIM_TEST_ENV}")
 
-# The fuzz targets (tests/fuzz) in a short bounded smoke run under whatever sanitizers this build
-# has (scripts/test.sh runs it in the ASan + UBSan pass): seeded random mutations of the seed corpus,
-# tests/fuzz/mutate_main.cpp. The coverage-guided libFuzzer run is scripts/fuzz.sh (clang).
-if(NOT RDUSIM_FUZZ)
+# The fuzz targets (tests/fuzz) in a short bounded smoke run in the ASan + UBSan build (the release
+# build skips them: they find nothing without sanitizers that the sanitizer pass would not):
+# seeded random mutations of the seed corpus, tests/fuzz/mutate_main.cpp. The coverage-guided
+# libFuzzer run is scripts/fuzz.sh (clang).
+if(NOT RDUSIM_FUZZ AND RDUSIM_SANITIZE)
   set(RDUSIM_FUZZ_SMOKE_SECONDS 5 CACHE STRING "seconds per fuzz target in the fuzz_smoke tests")
   set(seeds_machine ${PROJECT_SOURCE_DIR}/configs/machines)
   set(seeds_gpu_machine ${PROJECT_SOURCE_DIR}/configs/machines)
