@@ -107,7 +107,7 @@ TEST_CASE("a deadlocked section is detected and its stalled stages are named", "
 // model, 64 ... 4096 chunks) is in docs/performance.md; CI checks a representative subset: Llama-2-7B
 // TP8 whole-model decode, fused-HO and unfused, and fused-HO prefill at a short sequence, each from
 // 256 chunks within 3% of its 4096-chunk value.
-TEST_CASE("whole-model TP8 results converge as the chunk count grows", "[replay][sc][convergence]") {
+TEST_CASE("whole-model TP8 results converge as the chunk count grows", "[replay][sc][heavy]") {
   struct Case {
     Phase phase;
     const char* fusion;

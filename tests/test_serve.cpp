@@ -77,7 +77,7 @@ TEST_CASE("serve: a batch's total is the closed form of its parts on the SN40L a
 
 // Step reuse against simulating every step in detail: a sample of requests whose decode contexts
 // span two 16-token buckets; each request's latency within 1 %.
-TEST_CASE("serve: step reuse stays within 1 % of full simulation", "[serve]") {
+TEST_CASE("serve: step reuse stays within 1 % of full simulation", "[serve][heavy]") {
   ServeOptions reuse = small("sn40l-8");
   reuse.batch = 2;
   reuse.output = 24;

@@ -22,12 +22,14 @@ foreach(t test_dram_channel test_stream_buffer test_pcu test_replay test_gpu_rep
           test_kernel_call)
   add_executable(${t} $<TARGET_OBJECTS:rdusim_sc_catch_main> tests/${t}.cpp)
   target_link_libraries(${t} PRIVATE rdusim_studies Catch2::Catch2)
-  catch_discover_tests(${t} TEST_SPEC "~[convergence]" PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")
+  catch_discover_tests(${t} TEST_SPEC "~[heavy]" PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")
 endforeach()
-# Whole-model runs at 256 and 4096 chunks (about 20 s in the release build): labelled slow, so the
-# sanitizer pass skips them.
-catch_discover_tests(test_replay TEST_SPEC "[convergence]" PROPERTIES TIMEOUT 300 LABELS slow
-                     ENVIRONMENT "${RDUSIM_TEST_ENV}")
+# [heavy] cases (whole-model runs at 256 and 4096 chunks; a serving stream simulated step by step
+# against step reuse: 10-20 s each in the release build) are labelled slow: the sanitizer pass
+# skips them.
+foreach(t test_replay test_serve)
+  catch_discover_tests(${t} TEST_SPEC "[heavy]" PROPERTIES TIMEOUT 300 LABELS slow ENVIRONMENT "${RDUSIM_TEST_ENV}")
+endforeach()
 
 add_executable(test_cli $<TARGET_OBJECTS:rdusim_catch_main> tests/test_cli.cpp sim/cli/args.cpp)
 target_link_libraries(test_cli PRIVATE rdusim_studies Catch2::Catch2)

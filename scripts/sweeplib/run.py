@@ -197,6 +197,15 @@ def clean_stale(cache_dir, *dirs):
                 if r.name.startswith(RUN_PREFIX) and _stale(r.name, RUN_PREFIX, r.path, FOREIGN_RUN_AGE_S, now):
                     shutil.rmtree(r.path, ignore_errors=True)
                     removed += 1
+                elif r.name.startswith("." + RUN_PREFIX) and ".rdusim-" in r.name:
+                    # rdusim's output-set staging folder beside a run folder (".<run>.rdusim-new-<pid>-<n>",
+                    # sim/core/atomic_file.hpp), left when a killed sweep took its rdusim down with it:
+                    # stale once its run folder is gone or stale.
+                    owner = r.name[1:].split(".rdusim-", 1)[0]
+                    owner_path = os.path.join(e.path, owner)
+                    if not os.path.exists(owner_path) or _stale(owner, RUN_PREFIX, owner_path, FOREIGN_RUN_AGE_S, now):
+                        shutil.rmtree(r.path, ignore_errors=True)
+                        removed += 1
     for d in dirs:
         tmp_files(d)
     return removed

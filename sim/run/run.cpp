@@ -207,7 +207,9 @@ RunOutcome run_scenario(const Scenario& sc, const RunOptions& opt) {
   ctx.trace.enable(!opt.trace_path.empty());
   Node node(target->node(sc.shape.tp), ctx);
   RunOutcome out;
-  if (std::unique_ptr<CallSequencer> seq = target->sequencer(node, ctx)) {
+  // The sequencer's host links register stats: it lives until the registry is dumped below.
+  std::unique_ptr<CallSequencer> seq = target->sequencer(node, ctx);
+  if (seq) {
     CallBreakdown token;
     auto timings = execute_calls(node, *seq, jobs, sc, workload.model.vocab, token);
     out = account_calls(sc, workload, *target, jobs, timings, token);
