@@ -10,45 +10,7 @@
 
 namespace rdusim {
 
-std::vector<std::vector<OpId>> gpu_kernels(const Graph& g) {
-  std::vector<std::vector<OpId>> groups;
-  std::vector<std::string> names;
-  std::map<std::string, size_t> index;
-  std::vector<int> group_of(boost::num_vertices(g), -1);
-  for (OpId v : topo_order(g)) {
-    if (g[v].kind == OpKind::kInput) continue;
-    std::string key = g[v].kernel_group.empty() ? "#" + g[v].name : g[v].kernel_group;
-    auto [it, fresh] = index.try_emplace(key, groups.size());
-    if (fresh) groups.emplace_back();
-    groups[it->second].push_back(v);
-    group_of[v] = static_cast<int>(it->second);
-  }
-  // Kahn's algorithm over the kernel DAG; the ready kernel that appeared first goes next.
-  std::vector<std::set<size_t>> succ(groups.size());
-  std::vector<size_t> indeg(groups.size(), 0);
-  for (auto e : boost::make_iterator_range(boost::edges(g))) {
-    int a = group_of[boost::source(e, g)], b = group_of[boost::target(e, g)];
-    if (a < 0 || b < 0 || a == b) continue;
-    if (succ[a].insert(b).second) ++indeg[b];
-  }
-  std::set<size_t> ready;
-  for (size_t i = 0; i < groups.size(); ++i) {
-    if (indeg[i] == 0) ready.insert(i);
-  }
-  std::vector<std::vector<OpId>> out;
-  while (!ready.empty()) {
-    size_t k = *ready.begin();
-    ready.erase(ready.begin());
-    out.push_back(groups[k]);
-    for (size_t s : succ[k]) {
-      if (--indeg[s] == 0) ready.insert(s);
-    }
-  }
-  if (out.size() != groups.size()) {
-    throw SimError("", "graph node " + g[groups[0][0]].name, "kernel groups depend on each other in a cycle");
-  }
-  return out;
-}
+std::vector<std::vector<OpId>> gpu_kernels(const Graph& g) { return operator_kernels(g); }
 
 namespace {
 

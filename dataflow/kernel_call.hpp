@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dataflow/launch.hpp"
@@ -21,16 +22,17 @@ namespace rdusim {
 
 // Where the time of a step went, summed over its calls (rank 0's view).
 struct CallBreakdown {
-  double host_ns = 0.0;           // SO: host runtime + commands over the host link (and waits on the host)
-  double launch_ns = 0.0;         // AGCU sequencing of each call
-  double program_load_ns = 0.0;   // configuration bytes streamed from HBM, only on a program change
-  double argument_load_ns = 0.0;  // Argument Load
-  double fill_ns = 0.0;           // Kernel Execute start to the first memory arrival
-  double stream_ns = 0.0;         // first to last memory arrival (weight / KV / activation streaming)
-  double drain_ns = 0.0;          // last memory arrival to the last stage's end
-  double sync_ns = 0.0;           // done tokens + TP-group sync (HO) or completion to the host (SO)
-  double allreduce_ns = 0.0;      // inside Kernel Execute: time the all-reduce stages spent
-  double token_host_ns = 0.0;     // per generated token: logits read back, sampling, next step start
+  double host_ns = 0.0;             // SO: host runtime + commands over the host link (and waits on the host)
+  double launch_ns = 0.0;           // AGCU sequencing of each call
+  double program_load_ns = 0.0;     // configuration bytes streamed from HBM, only on a program change
+  double argument_load_ns = 0.0;    // Argument Load
+  double fill_ns = 0.0;             // Kernel Execute start to the first memory arrival
+  double stream_ns = 0.0;           // first to last memory arrival (weight / KV / activation streaming)
+  double drain_ns = 0.0;            // last memory arrival to the last stage's end
+  double sync_ns = 0.0;             // done tokens + TP-group sync (HO) or completion to the host (SO)
+  double collective_exec_ns = 0.0;  // Kernel Execute of calls that are only an all-reduce (unfused)
+  double allreduce_ns = 0.0;        // inside Kernel Execute: time the all-reduce stages spent
+  double token_host_ns = 0.0;       // per generated token: logits read back, sampling, next step start
   uint64_t calls = 0, program_loads = 0;
   void add(const CallBreakdown& o, double times);
   double total_ns() const;
@@ -108,6 +110,8 @@ void run_step(CallSequencer& seq, uint32_t r, const std::vector<StepJob>& jobs, 
 
 // `run.breakdown.*` in stats.json, and the summary lines `rdusim run` prints.
 void add_breakdown_stats(StatsRegistry& stats, const CallBreakdown& b);
+// The breakdown's parts as (key, ns), in the order stats.json lists them (stream_ns first).
+std::vector<std::pair<std::string, double>> breakdown_parts(const CallBreakdown& b);
 std::string format_breakdown(const CallBreakdown& b, double total_ns);
 
 }  // namespace rdusim

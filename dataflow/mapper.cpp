@@ -125,7 +125,10 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
   uint64_t max_rows = 0;
   for (OpId v : ops) max_rows = std::max(max_rows, g[v].rows);
   plan.mode = max_rows >= replay.token_stream_min_rows ? StreamMode::kToken : StreamMode::kWeight;
-  plan.name = graph_name + "." + (fused ? (ops.size() == 1 ? g[ops[0]].name : std::string("fused")) : g[ops[0]].name);
+  // An unfused kernel of several ops (an operator such as attention) is named for its operator.
+  std::string unfused_name =
+      ops.size() > 1 && !g[ops[0]].kernel_group.empty() ? g[ops[0]].kernel_group : g[ops[0]].name;
+  plan.name = graph_name + "." + (fused ? (ops.size() == 1 ? g[ops[0]].name : std::string("fused")) : unfused_name);
   plan.kernel = plan.name;
   if (fused && ops.size() > 1) plan.name += "@" + g[ops[0]].name;
 
@@ -306,6 +309,8 @@ std::vector<SectionPlan> map_graph(const Graph& g, Fusion fusion, const SocketPa
   const double sram = socket.pmu.usable_bytes();
   for (const auto& section : cut_sections(g, fusion)) {
     if (fusion == Fusion::kUnfused) {
+      out.push_back(plan_section(g, section, socket, replay, false, graph_name));
+    } else if (fusion == Fusion::kUnfusedEager) {
       append_eager_kernels(out, plan_section(g, section, socket, replay, false, graph_name), g[section.front()], replay,
                            socket.hbm.interleave_bytes);
     } else {

@@ -91,7 +91,7 @@ TEST_CASE("SO minus HO is the host path's closed form per call", "[kernel_call][
   double cmd = link_message_ns(m.host_link, lp.command_bytes), done = link_message_ns(m.host_link, lp.completion_bytes);
   double calls = r[0]["calls"];
   REQUIRE(calls == double(r[1]["calls"]));
-  REQUIRE(calls > 10);
+  REQUIRE(calls >= 10);  // one Llama layer: ten operator kernels
   // SO pays host runtime + command + completion per call; HO pays host runtime + command once per step.
   double expect = calls * (lp.host_launch_ns + cmd + done) - (lp.host_launch_ns + cmd);
   double so = r[0]["ns"], ho = r[1]["ns"];

@@ -25,10 +25,43 @@ TEST_CASE("weight-streaming contractions need their whole input; token streams a
   CHECK(dependency(OpKind::kAttnScore, OpKind::kRope, StreamMode::kToken) == Dep::kPrefix);
 }
 
-TEST_CASE("unfused mapping makes one section per PyTorch-eager kernel, each on all PCUs", "[mapper]") {
+TEST_CASE("unfused mapping makes one kernel per operator, its intermediates on chip and its outputs in HBM",
+          "[mapper]") {
   MachineConfig m = machine();
   Graph g = build_decoder_layer(llama(), decode());
   auto plans = map_graph(g, Fusion::kUnfused, m.socket, m.replay, "layer");
+  // The operators of a Llama layer at TP1 (workloads/decoder.cpp names them): RMSNorm, QKV projection,
+  // RoPE, attention, O projection, residual add + RMSNorm, gate/up projection, SiLU x mul, down
+  // projection, residual add.
+  std::vector<std::string> names;
+  for (const auto& p : plans) names.push_back(p.name);
+  CHECK(names == std::vector<std::string>{"layer.attn_norm", "layer.qkv", "layer.rope", "layer.attention",
+                                          "layer.o_proj", "layer.norm2", "layer.gate_up", "layer.act_mul",
+                                          "layer.down_proj", "layer.mlp_residual"});
+  double flops = 0;
+  uint64_t weights = 0;
+  for (const auto& p : plans) {
+    flops += p.flops;
+    CHECK(p.pcus_used <= m.socket.pcu.count);
+    for (const auto& st : p.stages) {
+      for (const auto& l : st.loads)
+        if (l.name.ends_with(".weights")) weights += l.bytes;
+    }
+  }
+  CHECK(flops == Approx(totals(g).flops));
+  CHECK(weights == totals(g).weight_bytes);
+  // Inside the attention operator the scores and probabilities stay on chip: only P V is written.
+  const auto& attn = plans[3];
+  REQUIRE(attn.stages.size() == 3);
+  CHECK(attn.stages[0].write_bytes == 0);
+  CHECK(attn.stages[1].write_bytes == 0);
+  CHECK(attn.stages[2].write_bytes > 0);
+}
+
+TEST_CASE("unfused-eager mapping makes one section per PyTorch-eager kernel, each on all PCUs", "[mapper]") {
+  MachineConfig m = machine();
+  Graph g = build_decoder_layer(llama(), decode());
+  auto plans = map_graph(g, Fusion::kUnfusedEager, m.socket, m.replay, "layer");
   size_t eager = 0;
   double flops = 0;
   for (auto v : boost::make_iterator_range(boost::vertices(g)))

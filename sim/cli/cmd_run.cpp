@@ -49,7 +49,7 @@ const std::pair<const char*, const char*> kTextKeys[] = {
     {"machine", "a name in configs/machines or a path"},
     {"model", "a name in workloads/models or a path"},
     {"phase", "prefill | decode"},
-    {"fusion", "fused | unfused | fused-so | fused-ho"},
+    {"fusion", "fused | unfused | unfused-eager | fused-so | fused-ho | fused-ho-looped"},
     {"orchestration", "host | device"},
     {"scope", "layer | model | router"},
     {"composition", "a name in configs/compositions (scope router)"}};
