@@ -4,7 +4,8 @@
     python3 scripts/fuzz_sweep_spec.py [SECONDS] [--seed N]
 
 Seeds are configs/sweeps/*.json. Each case mutates a seed (structurally: hostile numbers, wrong
-types, deleted or duplicated keys, deep nesting, huge ranges; or as text: byte flips, cuts), writes
+types, deleted or duplicated keys, deep nesting, huge ranges, another "command"; or as text: byte
+flips, cuts), writes
 it to a temp file and calls load_spec() and resolve() on the first points. A SpecError is the
 expected outcome of bad input; any other exception, a case over 1 s (SIGALRM) or over 1 GiB
 (MemoryError) is a finding. Prints cases run and the distinct findings (exception type and the
@@ -25,6 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 from sweeplib import spec as specmod  # noqa: E402
 
+COMMANDS = ["run", "serve", "experiment", "", "RUN", 1, None, ["serve"]]
 HOSTILE = [0, -1, 1, 0.5, 1e-300, 1e300, 1e400, -1e400, float("nan"), 2**64, 2**31, 10**12, "", "x", "a/b",
            "machine/", "model/x", None, True, [], {}, [[]], {"values": []}, "\u0000", "9" * 400]
 
@@ -65,7 +67,7 @@ def mutate_tree(rng, doc):
     for _ in range(rng.randint(1, 4)):
         all_nodes = nodes(doc)
         path, node = rng.choice(all_nodes)
-        op = rng.randrange(8)
+        op = rng.randrange(9)
         if op == 0:
             doc = set_at(doc, path, rng.choice(HOSTILE))
         elif op == 1 and isinstance(node, dict) and node:
@@ -89,9 +91,11 @@ def mutate_tree(rng, doc):
             lists = [{"param": f"p{i}", "values": list(range(rng.choice([2, 100, 1000])))} for i in range(5)]
             doc = set_at(doc, path, {"product": lists})
         elif op == 6 and isinstance(node, dict):
-            node[rng.choice(["inputs", "metrics", "base", "name", "vary", "_c", "plots"])] = rng.choice(HOSTILE)
+            node[rng.choice(["inputs", "metrics", "base", "name", "vary", "_c", "plots", "command"])] = rng.choice(HOSTILE)
         elif op == 7 and isinstance(node, (dict, list)):
             doc = set_at(doc, path, rng.choice([[node], {"zip": [node, node]}, {"concat": [node]}]))
+        elif op == 8 and isinstance(doc, dict):  # the command: a run spec read as serve, and back
+            doc["command"] = rng.choice(COMMANDS)
     try:
         return json.dumps(doc, allow_nan=True)
     except (RecursionError, ValueError):

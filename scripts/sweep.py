@@ -1,10 +1,12 @@
 #!/usr/bin/python3
-"""Parameter sweeps over rdusim runs: expand a spec, run the points (locally or through Slurm),
-cache each result by a hash of its resolved inputs, and collect one CSV and one JSON table.
+"""Parameter sweeps over rdusim runs (`rdusim run`, or `rdusim serve` with "command": "serve"):
+expand a spec, run the points (locally or through Slurm), cache each result by a hash of its
+resolved inputs, collect one CSV and one JSON table, and draw the spec's plots beside them.
 
   scripts/sweep.py SPEC.json [--backend local|slurm] [--jobs N] [--out DIR] [--cache DIR]
   scripts/sweep.py SPEC.json --list          # print the expanded points and their commands
   scripts/sweep.py SPEC.json --retries 2     # re-run a failed run up to twice more
+  scripts/sweep.py SPEC.json --no-plots      # tables only
 
 A spec (see docs/sweeps.md):
   {"name": "hbm",
@@ -14,13 +16,18 @@ A spec (see docs/sweeps.md):
    "metrics": ["run/*"], "record_wall": false}
 A parameter is a scenario key (batch, context, ...) or a JSON pointer into the machine or model
 config (machine/socket/hbm/bandwidth_gbps, model/hidden); every one goes to `rdusim run` as --set.
+With "command": "serve" a parameter is a serve option (experts, poisson, popularity, zipf, ...)
+or machine/POINTER, and metrics are JSON pointers into serve.json (summary/latency_ms/p99).
 
-Code: sweeplib/spec.py (validation, expansion, cache keys), run.py (one point, cache, progress),
-backends.py (local, slurm), table.py (CSV/JSON).
+Code: sweeplib/commands.py (the commands: parameters -> arguments, metrics), spec.py (validation,
+expansion, cache keys), run.py (one point, cache, progress), backends.py (local, slurm),
+table.py (CSV/JSON), plots.py (the spec's plots).
 
 Exit codes: 0 every point ran, 1 some points failed (their errors are in the tables), 2 bad spec
-or usage, or the backend could not run (no sbatch, no controller), 130 interrupted (what finished
-is cached; run again to resume). Killed outright (SIGKILL, power loss), a rerun resumes the same
+or usage (also a metric that names nothing in any result: the runs are cached, no table is
+written; and a plot of the spec that cannot be drawn: the tables are written), or the backend
+could not run (no sbatch, no controller), 130 interrupted (what finished is cached; run again to
+resume). No matplotlib: the plots are skipped with a warning, the exit code is the sweep's. Killed outright (SIGKILL, power loss), a rerun resumes the same
 way: cache entries and tables are only ever renamed into place whole.
 """
 import argparse
@@ -32,10 +39,11 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sweeplib.plots import draw_spec_plots  # noqa: E402
 from sweeplib.backends import BackendError, Interrupted, on_signal, run_local, run_slurm, worker_main  # noqa: E402
 from sweeplib.run import Progress, cache_load, clean_stale, kill_children  # noqa: E402
 from sweeplib.spec import SpecError, default_bin, file_digest, load_spec, project_root, resolve  # noqa: E402
-from sweeplib.table import build_table, write_tables  # noqa: E402
+from sweeplib.table import build_table, unknown_metrics, write_tables  # noqa: E402
 
 
 def parse_args(argv):
@@ -55,6 +63,7 @@ def parse_args(argv):
                     "retries, else 0); slurm: also resubmit runs whose task died")
     ap.add_argument("--retry-errors", action="store_true", help="re-run points whose cached result is an error")
     ap.add_argument("--list", action="store_true", help="print the expanded points and commands, run nothing")
+    ap.add_argument("--no-plots", action="store_true", help="do not draw the spec's \"plots\" at the end")
     ap.add_argument("--worker", nargs=2, metavar=("TASKS", "ID"), help=argparse.SUPPRESS)
     return ap.parse_args(argv)
 
@@ -97,7 +106,7 @@ def main(argv=None):
     jobs = [resolve(spec, p, ctx.root, bin_digest, memo) for p in spec["_points"]]
     if a.list:
         for i, j in enumerate(jobs):
-            print(i, json.dumps(j["point"], sort_keys=True), "rdusim " + shlex.join(j["args"]))
+            print(i, json.dumps(j["point"], sort_keys=True), "rdusim " + shlex.join(j["args"] + j["extra"]))
         return 0
 
     # what a killed sweep left behind: temporary files of dead writers (never partial entries:
@@ -138,6 +147,12 @@ def main(argv=None):
     elapsed = time.monotonic() - t0
     # errors that are not cached (timeouts, crashes) are reported from this run's records
     records = [ctx.fresh.get(j["key"]) or cache_load(ctx.cache, j["key"]) for j in jobs]
+    unknown = unknown_metrics(spec, records)
+    for line in unknown:
+        print(f"sweep: {line}", file=sys.stderr)
+    if unknown:
+        print("sweep: no table written; the runs are cached, fix the metrics and run again", file=sys.stderr)
+        return 2
     columns, rows = build_table(spec, jobs, records)
     write_tables(ctx.out, spec, columns, rows)
     bad = [r for r in rows if r["status"] != "ok"]
@@ -149,7 +164,8 @@ def main(argv=None):
             tries = f" ({rec['attempts']} attempts)" if rec and rec.get("attempts", 1) > 1 else ""
             print(f"sweep: point {r['point']} {json.dumps(params, sort_keys=True)}: {r['error']}{tries}",
                   file=sys.stderr)
-    return 1 if bad else 0
+    plots_failed = 0 if a.no_plots else draw_spec_plots(spec, columns, rows, ctx.out)[1]
+    return 2 if plots_failed else 1 if bad else 0
 
 
 if __name__ == "__main__":

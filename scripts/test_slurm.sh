@@ -13,7 +13,7 @@
 # then stops everything it started. Every wait is bounded. The last line is "N passed, M failed";
 # the exit code is 0 when nothing failed.
 #   bash scripts/test_slurm.sh [BUILD_DIR]      (default build/; or RDUSIM_BIN=path/to/rdusim)
-#   SWEEP_SPEC=configs/sweeps/hbm_ddr.json bash scripts/test_slurm.sh    (check 1 on another sweep)
+#   SWEEP_SPEC=configs/sweeps/coe_ddr_hbm.json bash scripts/test_slurm.sh    (check 1 on another sweep)
 #   KEEP=1 bash scripts/test_slurm.sh           (keep the scratch folder with logs and tables)
 # Needs root (installs packages, runs slurmd as root), so it is not part of ctest.
 set -uo pipefail

@@ -48,6 +48,9 @@ catch_discover_tests(test_config_errors PROPERTIES TIMEOUT 120 ENVIRONMENT "${RD
 # scripts/sweep.py and scripts/plot.py (Python unittest; runs the rdusim binary through a counting wrapper)
 add_test(NAME sweep_py COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/test_sweep.py)
 set_tests_properties(sweep_py PROPERTIES ENVIRONMENT "RDUSIM_ROOT=${PROJECT_SOURCE_DIR};RDUSIM_BIN=$<TARGET_FILE:rdusim>" TIMEOUT 300)
+# sweep.py's commands: a small `serve` sweep end to end, spec checks per command, plots at the end
+add_test(NAME sweep_serve_py COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/test_sweep_serve.py)
+set_tests_properties(sweep_serve_py PROPERTIES ENVIRONMENT "RDUSIM_ROOT=${PROJECT_SOURCE_DIR};RDUSIM_BIN=$<TARGET_FILE:rdusim>" TIMEOUT 300)
 
 # The whole reproduction, twice (about 30 s): labelled slow, so the sanitizer pass skips it.
 add_executable(test_reproduce $<TARGET_OBJECTS:rdusim_catch_main> tests/test_reproduce.cpp)

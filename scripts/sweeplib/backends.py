@@ -146,7 +146,7 @@ def run_slurm(jobs, ctx, progress):
 def _submit_and_wait(ctx, work, rnd, chunks, jobs, recs, progress):
     tasks = {"bin": ctx.bin, "root": ctx.root, "cache": ctx.cache, "timeout_s": ctx.timeout_s,
              "retries": ctx.retries, "round": rnd,
-             "chunks": [[{"key": j["key"], "args": j["args"], "inputs": j["inputs"]} for j in c] for c in chunks]}
+             "chunks": [[{k: j[k] for k in ("key", "args", "inputs", "extra", "result")} for j in c] for c in chunks]}
     write_atomic(os.path.join(work, f"tasks-{rnd}.json"), json.dumps(tasks, sort_keys=True, indent=1) + "\n")
     script = SBATCH_TEMPLATE.format(name="rdusim-sweep-" + ctx.name, last=len(chunks) - 1, dir=work, round=rnd,
                                     python=shlex.quote(sys.executable), script=shlex.quote(SWEEP_PY))

@@ -236,7 +236,8 @@ def _attempt(job, bin_path, root, cache_dir, timeout_s):
     """One rdusim process, in a private output folder under <cache>/tmp that is removed after."""
     out_dir = tempfile.mkdtemp(prefix=RUN_PREFIX + _owner_tag(), dir=_ensure(os.path.join(cache_dir, "tmp")))
     try:
-        argv = _DEATHSIG + [bin_path] + job["args"] + ["--quiet", "--out", out_dir]
+        argv = _DEATHSIG + [bin_path] + job["args"] + job.get("extra", ["--quiet"]) + ["--out", out_dir]
+        result_file = job.get("result", "stats.json")   # the command's (sweeplib/commands.py)
         env = dict(os.environ, RDUSIM_ROOT=root)
         t0 = time.monotonic()
         record = {"key": job["key"], "inputs": job["inputs"]}
@@ -265,13 +266,13 @@ def _attempt(job, bin_path, root, cache_dir, timeout_s):
         record.update(returncode=rc, wall_s=round(time.monotonic() - t0, 4))
         if rc == 0:
             try:
-                with open(os.path.join(out_dir, "stats.json"), "rb") as f:
+                with open(os.path.join(out_dir, result_file), "rb") as f:
                     stats = json.loads(f.read().decode("utf-8"))
                 if not isinstance(stats, dict):
                     raise ValueError("not a JSON object")
-                record.update(status="ok", error="", stats=stats)
+                record.update(status="ok", error="", stats=stats)   # "stats": the whole result file
             except (OSError, ValueError) as e:
-                record.update(returncode=None, status="error", error=f"stats.json unreadable: {e}")
+                record.update(returncode=None, status="error", error=f"{result_file} unreadable: {e}")
         else:
             lines = [ln for ln in (stderr or "").strip().splitlines() if ln.strip()]
             reason = lines[-1] if lines else (f"killed by signal {-rc}" if rc and rc < 0 else f"exit code {rc}")

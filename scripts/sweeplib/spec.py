@@ -6,8 +6,11 @@ import json
 import math
 import os
 
+from sweeplib.commands import COMMANDS, arguments, check_metric, check_name, check_value
+from sweeplib.plots import check_plots
+
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # scripts/
-SPEC_KEYS = ("name", "base", "vary", "metrics", "record_wall", "inputs", "plots", "timeout_s", "retries")
+SPEC_KEYS = ("name", "command", "base", "vary", "metrics", "record_wall", "inputs", "plots", "timeout_s", "retries")
 CACHE_FORMAT = 1
 MAX_VALUES = 100000    # per parameter
 MAX_POINTS = 100000    # per vary expression (checked before a product is built)
@@ -93,9 +96,10 @@ def _values(leaf, where):
     return [v if all_int else _num(float(v)) for v in out]
 
 
-def expand(expr, where="spec:/vary"):
+def expand(expr, where="spec:/vary", cmd=COMMANDS["run"]):
     """Returns (points, names): points is a list of dicts param -> value in run order; names maps a
-    param to its column name (the 'name' of a leaf, else the param itself)."""
+    param to its column name (the 'name' of a leaf, else the param itself). Parameters and values
+    are checked against cmd, the command the spec runs."""
     if isinstance(expr, list):   # a bare list of expressions means their product
         expr = {"product": expr}
     if not isinstance(expr, dict):
@@ -110,9 +114,14 @@ def expand(expr, where="spec:/vary"):
             if k not in allowed:
                 raise SpecError(f"{where}/{k}", f"unknown key (known: {', '.join(allowed)})")
         param = expr["param"]
-        check_param(param, f"{where}/param")
+        check_name(cmd, param, f"{where}/param", SpecError)
         name = expr.get("name", param)
-        return [{param: v} for v in _values(expr, where)], {param: name}
+        if not isinstance(name, str) or not name:
+            raise SpecError(f"{where}/name", "must be a non-empty string (the column name)")
+        values = _values(expr, where)
+        for i, v in enumerate(values):
+            check_value(cmd, param, v, f"{where}/values/{i}", SpecError)
+        return [{param: v} for v in values], {param: name}
     extra = [k for k in expr if k != op]
     if extra:
         raise SpecError(f"{where}/{extra[0]}", f"unknown key next to {op}")
@@ -125,10 +134,11 @@ def expand(expr, where="spec:/vary"):
             if not isinstance(p, dict) or not p:
                 raise SpecError(f"{where}/points/{i}", "must be a non-empty object param -> value")
             for k in p:
-                check_param(k, f"{where}/points/{i}/{k}")
+                check_name(cmd, k, f"{where}/points/{i}/{k}", SpecError)
+                check_value(cmd, k, p[k], f"{where}/points/{i}/{k}", SpecError)
                 names[k] = k
         return [dict(p) for p in parts], names
-    expanded = [expand(p, f"{where}/{op}/{i}") for i, p in enumerate(parts)]
+    expanded = [expand(p, f"{where}/{op}/{i}", cmd) for i, p in enumerate(parts)]
     names = {}
     for pts, nm in expanded:
         names.update(nm)
@@ -159,15 +169,6 @@ def expand(expr, where="spec:/vary"):
     return out, names
 
 
-def check_param(param, where):
-    if not isinstance(param, str) or not param:
-        raise SpecError(where, "must be a non-empty string")
-    if param.startswith("machine/") or param.startswith("model/"):
-        return
-    if "/" in param:
-        raise SpecError(where, f"\"{param}\": a path must start with machine/ or model/")
-
-
 # ---------------------------------------------------------------------------------------------
 # Spec loading and resolution of a point into a command and a cache key
 
@@ -195,6 +196,11 @@ def check_spec(spec, path="<spec>"):
     for k in spec:
         if k not in SPEC_KEYS and not k.startswith("_"):
             raise SpecError(f"{path}:/{k}", f"unknown key (known: {', '.join(SPEC_KEYS)})")
+    command = spec.setdefault("command", "run")
+    if not isinstance(command, str) or command not in COMMANDS:
+        raise SpecError(f"{path}:/command", f"unknown command {json.dumps(command)} (known: {', '.join(COMMANDS)})")
+    cmd = COMMANDS[command]
+    spec["_path"] = path
     if "vary" not in spec:
         raise SpecError(f"{path}:/vary", "required key missing")
     base = spec.setdefault("base", {})
@@ -202,20 +208,26 @@ def check_spec(spec, path="<spec>"):
         raise SpecError(f"{path}:/base", "must be an object")
     for k in base:
         if not k.startswith("_"):
-            check_param(k, f"{path}:/base/{k}")
+            check_name(cmd, k, f"{path}:/base/{k}", SpecError)
+            check_value(cmd, k, base[k], f"{path}:/base/{k}", SpecError)
     spec.setdefault("name", os.path.splitext(os.path.basename(path))[0])
     inputs = spec.get("inputs", [])
     if not isinstance(inputs, list) or not all(isinstance(i, str) and i for i in inputs):
         raise SpecError(f"{path}:/inputs", "must be a list of file paths")
-    metrics = spec.setdefault("metrics", ["run/*"])
-    if not isinstance(metrics, list) or not all(isinstance(m, str) and m for m in metrics):
-        raise SpecError(f"{path}:/metrics", "must be a list of stat paths like run/total_ns")
+    metrics = spec.setdefault("metrics", list(cmd.default_metrics))
+    if not isinstance(metrics, list) or not metrics:
+        raise SpecError(f"{path}:/metrics", f"must be a non-empty list of paths into {cmd.result_file} "
+                                            f"like {cmd.default_metrics[0]}")
+    for i, m in enumerate(metrics):
+        check_metric(cmd, m, f"{path}:/metrics/{i}", SpecError)
     if "timeout_s" in spec and not (_is_num(spec["timeout_s"]) and spec["timeout_s"] > 0):
         raise SpecError(f"{path}:/timeout_s", "must be a positive number of seconds")
     if "retries" in spec and not (isinstance(spec["retries"], int) and not isinstance(spec["retries"], bool)
                                   and 0 <= spec["retries"] <= 100):
         raise SpecError(f"{path}:/retries", "must be an integer from 0 to 100")
-    spec["_points"], spec["_names"] = expand(spec["vary"], f"{path}:/vary")
+    spec["_points"], spec["_names"] = expand(spec["vary"], f"{path}:/vary", cmd)
+    columns = set(spec["_names"].values()) | ({"wall_s"} if spec.get("record_wall") else set())
+    check_plots(spec.get("plots", []), f"{path}:/plots", columns, metrics, SpecError)
     return spec
 
 
@@ -241,21 +253,67 @@ def file_digest(path, memo):
     return memo[path]
 
 
+MAX_BASE_CHAIN = 8   # as rdusim's kMaxBaseChain
+
+
+def _config_files(role, path, root, memo):
+    """(role, path) of a config file and of the files it reads: a machine file's "base" chain (a
+    file name in the same folder), a composition's router and expert models."""
+    out = [(role, path)]
+    doc = memo.get(("json", path))
+    if doc is None:
+        try:
+            with open(path, "rb") as f:
+                doc = json.loads(f.read().decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
+            doc = {}
+        memo[("json", path)] = doc
+    if not isinstance(doc, dict):
+        return out
+    base, seen = doc, 0
+    while isinstance(base.get("base"), str) and seen < MAX_BASE_CHAIN and "/" not in base["base"]:
+        seen += 1
+        bpath = os.path.join(os.path.dirname(path), base["base"] + ".json")
+        out.append((f"{role}.base{seen}", bpath))
+        try:
+            with open(bpath, "rb") as f:
+                base = json.loads(f.read().decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
+            break
+        if not isinstance(base, dict):
+            break
+    if role == "composition":
+        groups = [doc.get("router")] + (doc.get("experts") if isinstance(doc.get("experts"), list) else [])
+        models = sorted({g["model"] for g in groups if isinstance(g, dict) and isinstance(g.get("model"), str)})
+        out += [(f"composition.model.{m}", _resolve_config(m, "workloads/models", root)) for m in models]
+    return out
+
+
 def resolve(spec, point, root, bin_digest, memo):
-    """A point -> a job: the rdusim arguments (without --out) and the cache key over the arguments,
-    the content of every config file they read, and the simulator binary."""
+    """A point -> a job: the rdusim arguments (without --out), what to append to them, the file its
+    metrics come from, and the cache key over the arguments, the content of every config file
+    they read, and the simulator binary. A `run` key is what it was before commands existed."""
+    cmd = COMMANDS[spec.get("command", "run")]
     params = {k: v for k, v in spec["base"].items() if not k.startswith("_")}
     params.update(point)
-    args = ["run"]
-    for k in sorted(params):
-        args += ["--set", f"{k}={json.dumps(params[k], sort_keys=True, separators=(',', ':'))}"]
-    files = {
-        "machine": _resolve_config(params.get("machine", "sn40l"), "configs/machines", root),
-        "model": _resolve_config(params.get("model", "llama2-7b"), "workloads/models", root),
-    }
+    args = arguments(cmd, params)
+    files = {}
+    for role, default, folder in cmd.configs:
+        value = params.get(role, default)
+        if not isinstance(value, str):
+            continue
+        if folder:
+            path = _resolve_config(value, folder, root)
+        else:   # a plain file (a request trace): relative to the root, where rdusim runs
+            path = value if os.path.isabs(value) else os.path.join(root, value)
+        extra = _config_files(role, path, root, memo) if role in ("machine", "composition") else [(role, path)]
+        files.update((r, p) for r, p in extra if p)
     for i, extra in enumerate(spec.get("inputs", [])):
         files[f"input{i}"] = extra if os.path.isabs(extra) else os.path.join(root, extra)
     digests = {role: file_digest(p, memo) for role, p in files.items() if p}
     inputs = {"args": args, "files": digests, "rdusim": bin_digest, "format": CACHE_FORMAT}
+    if cmd.name != "run":
+        inputs["command"] = cmd.name
     key = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
-    return {"key": key, "args": args, "inputs": inputs, "point": point}
+    return {"key": key, "args": args, "inputs": inputs, "point": point, "extra": cmd.extra_args,
+            "result": cmd.result_file}

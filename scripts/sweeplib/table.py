@@ -1,32 +1,42 @@
-"""The result table: one row per point in expansion order, written as CSV and JSON."""
+"""The result table: one row per point in expansion order, written as CSV and JSON; and the check
+that every metric of the spec names something in the results."""
 import csv
 import io
 import json
 import os
 
+from sweeplib import commands
 from sweeplib.run import write_atomic
 
 
-def _stat_value(node):
-    return node.get("value") if isinstance(node, dict) and "value" in node else None
+def _command(spec):
+    return commands.COMMANDS[spec.get("command", "run")]
 
 
-def metric_columns(metric, stats):
+def metric_columns(metric, stats, cmd=commands.COMMANDS["run"]):
     """'run/total_ns' -> [('run.total_ns', value)]; 'run/*' -> every leaf directly under run."""
-    parts = [p for p in metric.split("/") if p]
-    if parts and parts[-1] == "*":
-        node = stats
-        for p in parts[:-1]:
-            node = node.get(p, {}) if isinstance(node, dict) else {}
-        return [(".".join(parts[:-1] + [k]), _stat_value(node[k]))
-                for k in sorted(node) if isinstance(node, dict) and _stat_value(node[k]) is not None]
-    node = stats
-    for p in parts:
-        node = node.get(p) if isinstance(node, dict) else None
-    return [(".".join(parts), _stat_value(node))]
+    return commands.metric_columns(cmd, metric, stats)
+
+
+def unknown_metrics(spec, records):
+    """One-line errors ('file:/metrics/i: ...') for the metrics that name nothing in the result
+    file of any point that ran (a typo, a stat that does not exist); [] when no point ran."""
+    cmd = _command(spec)
+    docs = [r["stats"] for r in records if r and r.get("status") == "ok"]
+    if not docs:
+        return []
+    errors = []
+    for i, m in enumerate(spec["metrics"]):
+        if any(v is not None for d in docs for _, v in metric_columns(m, d, cmd)):
+            continue
+        errors.append(f"{spec.get('_path', '<spec>')}:/metrics/{i}: \"{m}\" names no value in the "
+                      f"{cmd.result_file} of any of the {len(docs)} points that ran "
+                      f"({commands.known_at(cmd, m, docs[0])})")
+    return errors
 
 
 def build_table(spec, jobs, records):
+    cmd = _command(spec)
     names = spec["_names"]
     params = list(dict.fromkeys(p for j in jobs for p in j["point"]))   # first-seen order
     param_cols = [names.get(p, p) for p in params]
@@ -39,7 +49,7 @@ def build_table(spec, jobs, records):
         row["status"] = rec["status"] if rec else "missing"
         row["error"] = rec["error"] if rec else "no result (interrupted, or the Slurm task failed)"
         for m in spec["metrics"]:
-            for col, val in metric_columns(m, rec.get("stats", {}) if rec and rec["status"] == "ok" else {}):
+            for col, val in metric_columns(m, rec.get("stats", {}) if rec and rec["status"] == "ok" else {}, cmd):
                 row[col] = val
                 if col not in metric_cols:
                     metric_cols.append(col)
