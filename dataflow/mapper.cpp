@@ -214,7 +214,11 @@ SectionPlan plan_section(const Graph& g, const std::vector<OpId>& ops, const Soc
     st.write_bytes = leaves ? op.out_bytes : 0;
     st.state_write_bytes = op.state_write_bytes;
     st.state_tier = state_tier;
-    if (op.kind == OpKind::kAllReduce) st.collective_bytes = op.out_bytes;
+    if (op.kind == OpKind::kAllReduce) {
+      st.collective_bytes = op.out_bytes;
+      // The all-reduce keeps as many chunks in flight as a stream buffer's bytes hold (A20).
+      st.collective_inflight = byte_credits(replay.stream_buffer_bytes, chunk_of(op.out_bytes, st.chunks), st.chunks);
+    }
     stage_of[v] = static_cast<int>(plan.stages.size());
     work.push_back(compute_weight(op, socket.pcu, st.chunk_rows));
     plan.stages.push_back(std::move(st));

@@ -117,6 +117,35 @@ void Replayer::loader_body(SectionRt& sec, StageRt& st, size_t load) {
   }
 }
 
+void Replayer::run_collective_chunk(SectionRt& sec, StageRt& st, uint32_t i) {
+  const StagePlan& p = *st.plan;
+  const uint32_t C = p.chunks;
+  uint64_t tag = (sec.seq << 32) ^ (uint64_t(st.index) << 16) ^ i;
+  m_group.fabric->collective(CollectiveKind::kAllReduce, m_group.rank, m_group.ranks,
+                             p.collective_bytes / C + (i + 1 == C ? p.collective_bytes % C : 0), tag);
+}
+
+std::shared_ptr<Replayer::CollectivePipe> Replayer::start_collective_pipe(SectionRt& sec, StageRt& st) {
+  auto pipe = std::make_shared<CollectivePipe>();
+  pipe->done.assign(st.plan->chunks, 0);
+  for (uint32_t w = 0; w < st.plan->collective_inflight; ++w) {
+    sc_core::sc_spawn(
+        [this, pipe, &sec, &st] {
+          for (;;) {
+            while (pipe->queue.empty() && !pipe->closed) sc_core::wait(pipe->issued);
+            if (pipe->queue.empty()) return;
+            uint32_t i = pipe->queue.front();
+            pipe->queue.pop_front();
+            run_collective_chunk(sec, st, i);
+            pipe->done[i] = 1;
+            pipe->completed.notify();
+          }
+        },
+        nullptr);
+  }
+  return pipe;
+}
+
 void Replayer::stage_body(SectionRt& sec, StageRt& st) {
   const StagePlan& p = *st.plan;
   st.times.start_ns = now_ns();
@@ -126,45 +155,15 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
   bool flow_drawn = false;
   const uint32_t write_source = st.write_source;
   uint64_t pending_act = 0, pending_state = 0;
-  for (uint32_t i = 0; i < C; ++i) {
-    for (size_t k = 0; k < p.inputs.size(); ++k) {
-      const StageInput& in = p.inputs[k];
-      StreamBuffer& b = in.from_memory ? *st.loads[in.stream] : *sec.buffers[in.buffer];
-      uint64_t need = chunks_needed(in.dep, i, in.producer_chunks, C);
-      if (b.committed() < need) {
-        double t0 = now_ns();
-        st.waiting = fmt::format("input {} (needs chunk {}, has {})", b.name(), need, b.committed());
-        b.wait_committed(need);
-        st.waiting.clear();
-        (in.from_memory ? st.times.wait_memory_ns : st.times.wait_input_ns) += now_ns() - t0;
-      }
-    }
-    ++m_chunk_events;
-    double t0 = now_ns();
-    double t = m_socket.pcu.execute(p.cls, flops_per_chunk, p.pcus, p.chunk_rows);
-    if (p.collective_bytes > 0 && m_group.fabric && m_group.ranks > 1) {
-      // One all-reduce per chunk, tagged identically on every rank of the group.
-      uint64_t tag = (sec.seq << 32) ^ (uint64_t(st.index) << 16) ^ i;
-      st.waiting = fmt::format("all-reduce chunk {} (rank {} of {})", i, m_group.rank, m_group.ranks);
-      m_group.fabric->collective(CollectiveKind::kAllReduce, m_group.rank, m_group.ranks,
-                                 p.collective_bytes / C + (i + 1 == C ? p.collective_bytes % C : 0), tag);
-      st.waiting.clear();
-      t = now_ns() - t0;
-    }
-    if (i == 0 && p.cls != ComputeClass::kNone) {
-      double fill = cycles_to_ns(m_socket.pcu.params(), m_socket.pcu.params().pipeline_latency_cycles);
-      sc_core::wait(ns(fill));
-      t += fill;
-    }
-    st.times.compute_ns += t;
-    if (trace && t > 0) {
-      m_ctx.trace.slice(st.track, p.name, t0, now_ns(), {{"chunk", i}, {"pcus", p.pcus}});
-      if (!flow_drawn && st.first_load_done_ns >= 0 && !p.loads.empty()) {
-        m_ctx.trace.flow(st.load_tracks[st.first_load], st.first_load_done_ns - 0.001, st.track, t0 + 0.001,
-                         "weights->compute");
-        flow_drawn = true;
-      }
-    }
+  // An all-reduce stage with several chunks in flight (StagePlan::collective_inflight): chunk i's
+  // all-reduce runs on a worker while the stage takes chunk i + 1; chunk i's outputs leave in order
+  // once its all-reduce is done. With one in flight the stage waits for each chunk in turn.
+  const bool collective = p.collective_bytes > 0 && m_group.fabric && m_group.ranks > 1;
+  std::shared_ptr<CollectivePipe> pipe;
+  if (collective && p.collective_inflight > 1) pipe = start_collective_pipe(sec, st);
+  uint32_t emitted = 0;  // chunks whose outputs have left (pipelined all-reduce)
+  // What leaves the stage for chunk j: on-chip outputs, then HBM writes.
+  auto emit = [&](uint32_t j) {
     double w0 = now_ns();
     for (int o : p.outputs) {
       st.waiting = fmt::format("output {} (full)", sec.buffers[o]->name());
@@ -174,9 +173,9 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
     // Writes are coalesced (the AGCU gathers small results) into requests of at least one
     // interleave granule, and issued without stalling compute until write credits run out.
     auto write = [&](uint64_t total, Tier tier, uint64_t& pending) {
-      pending += total / C + (i + 1 == C ? total % C : 0);
+      pending += total / C + (j + 1 == C ? total % C : 0);
       DramTier& t = m_socket.tier(tier == Tier::kDdr);
-      if (pending == 0 || (pending < t.params().interleave_bytes && i + 1 < C)) return;
+      if (pending == 0 || (pending < t.params().interleave_bytes && j + 1 < C)) return;
       st.waiting = "write credits";
       st.writes->reserve();
       StreamBuffer* wb = st.writes.get();
@@ -193,6 +192,60 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
     write(p.state_write_bytes, p.state_tier, pending_state);
     st.waiting.clear();
     st.times.wait_output_ns += now_ns() - w0;
+  };
+  for (uint32_t i = 0; i < C; ++i) {
+    for (size_t k = 0; k < p.inputs.size(); ++k) {
+      const StageInput& in = p.inputs[k];
+      StreamBuffer& b = in.from_memory ? *st.loads[in.stream] : *sec.buffers[in.buffer];
+      uint64_t need = chunks_needed(in.dep, i, in.producer_chunks, C);
+      if (b.committed() < need) {
+        double t0 = now_ns();
+        st.waiting = fmt::format("input {} (needs chunk {}, has {})", b.name(), need, b.committed());
+        b.wait_committed(need);
+        st.waiting.clear();
+        (in.from_memory ? st.times.wait_memory_ns : st.times.wait_input_ns) += now_ns() - t0;
+      }
+    }
+    ++m_chunk_events;
+    double t0 = now_ns();
+    double t = m_socket.pcu.execute(p.cls, flops_per_chunk, p.pcus, p.chunk_rows);
+    if (collective && !pipe) {
+      // One all-reduce per chunk, tagged identically on every rank of the group.
+      st.waiting = fmt::format("all-reduce chunk {} (rank {} of {})", i, m_group.rank, m_group.ranks);
+      run_collective_chunk(sec, st, i);
+      st.waiting.clear();
+      t = now_ns() - t0;
+    } else if (pipe) {
+      pipe->queue.push_back(i);
+      pipe->issued.notify();
+    }
+    if (i == 0 && p.cls != ComputeClass::kNone) {
+      double fill = cycles_to_ns(m_socket.pcu.params(), m_socket.pcu.params().pipeline_latency_cycles);
+      sc_core::wait(ns(fill));
+      t += fill;
+    }
+    st.times.compute_ns += t;
+    if (trace && t > 0) {
+      m_ctx.trace.slice(st.track, p.name, t0, now_ns(), {{"chunk", i}, {"pcus", p.pcus}});
+      if (!flow_drawn && st.first_load_done_ns >= 0 && !p.loads.empty()) {
+        m_ctx.trace.flow(st.load_tracks[st.first_load], st.first_load_done_ns - 0.001, st.track, t0 + 0.001,
+                         "weights->compute");
+        flow_drawn = true;
+      }
+    }
+    if (!pipe) {
+      emit(i);
+    } else {
+      // Outputs leave in chunk order; at most collective_inflight all-reduces are outstanding.
+      double c0 = now_ns();
+      while (emitted <= i && (pipe->done[emitted] || i + 1 - emitted >= p.collective_inflight || i + 1 == C)) {
+        st.waiting = fmt::format("all-reduce chunk {} (rank {} of {})", emitted, m_group.rank, m_group.ranks);
+        while (!pipe->done[emitted]) sc_core::wait(pipe->completed);
+        st.waiting.clear();
+        emit(emitted++);
+      }
+      st.times.compute_ns += now_ns() - c0;
+    }
     // Free what the next chunk no longer needs.
     for (size_t k = 0; k < p.inputs.size(); ++k) {
       const StageInput& in = p.inputs[k];
@@ -204,6 +257,10 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
         st.released[k] = keep_from;
       }
     }
+  }
+  if (pipe) {
+    pipe->closed = true;
+    pipe->issued.notify();
   }
   if (st.writes && st.writes->occupancy() > 0) {
     double t0 = now_ns();

@@ -4,6 +4,7 @@
 // credits, so stalls and backpressure come out of the simulation. Stages and loaders are spawned
 // while the simulation runs (sc_spawn), so one elaboration replays any number of sections.
 #pragma once
+#include <deque>
 #include <memory>
 #include <queue>
 #include <string>
@@ -79,6 +80,15 @@ class Replayer {
   struct StageRt;
   struct SectionRt;
   void stage_body(SectionRt& sec, StageRt& st);
+  // Pipelined all-reduce chunks of one stage: the stage queues chunk indices, workers run them.
+  struct CollectivePipe {
+    std::deque<uint32_t> queue;
+    std::vector<char> done;
+    bool closed = false;
+    sc_core::sc_event issued, completed;
+  };
+  void run_collective_chunk(SectionRt& sec, StageRt& st, uint32_t i);
+  std::shared_ptr<CollectivePipe> start_collective_pipe(SectionRt& sec, StageRt& st);
   void loader_body(SectionRt& sec, StageRt& st, size_t load);
   std::shared_ptr<SectionRt> make_section(const SectionPlan& plan, bool trace_detail);
   // Spawns the section's loaders and stages; with `prev`, each stage first waits for the same stage

@@ -53,12 +53,13 @@ struct StagePlan {
   uint32_t chunks = 1;
   uint32_t pcus = 0;
   std::vector<StageInput> inputs;
-  std::vector<MemStream> loads;    // weights, KV cache, activations from memory
-  std::vector<int> outputs;        // on-chip buffers this stage fills
-  uint64_t write_bytes = 0;        // activations written to HBM
-  uint64_t state_write_bytes = 0;  // KV cache appends
-  Tier state_tier = Tier::kHbm;    // where the KV cache lives
-  uint64_t collective_bytes = 0;   // all-reduce payload (per socket), 0 when not a collective
+  std::vector<MemStream> loads;      // weights, KV cache, activations from memory
+  std::vector<int> outputs;          // on-chip buffers this stage fills
+  uint64_t write_bytes = 0;          // activations written to HBM
+  uint64_t state_write_bytes = 0;    // KV cache appends
+  Tier state_tier = Tier::kHbm;      // where the KV cache lives
+  uint64_t collective_bytes = 0;     // all-reduce payload (per socket), 0 when not a collective
+  uint32_t collective_inflight = 1;  // all-reduce chunks outstanding at once (buffer bytes / chunk bytes)
 };
 
 struct BufferPlan {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# Usage: scripts/convergence_table.py BIN MODELS CHUNKS [PHASES]  e.g. build-cc/rdusim llama2-7b,llama2-70b 64,256,1024,4096 decode,prefill
+# Usage: scripts/convergence_table.py BIN MODELS CHUNKS [PHASES [MODES]]  e.g. build-cc/rdusim llama2-7b,llama2-70b 64,256,1024,4096 decode,prefill fused-ho,unfused
 # (docs/performance.md, "Chunk count")
 # Convergence table: whole-model TP8 on sn40l-8, simulated ns per (model, phase, mode, chunks).
 import json, subprocess, sys, concurrent.futures as cf, time
@@ -7,7 +7,7 @@ BIN = sys.argv[1]
 models = sys.argv[2].split(",")
 chunks = [int(c) for c in sys.argv[3].split(",")]
 phases = sys.argv[4].split(",") if len(sys.argv) > 4 else ["decode", "prefill"]
-modes = ["fused-ho", "unfused"]
+modes = sys.argv[5].split(",") if len(sys.argv) > 5 else ["fused-ho", "unfused"]
 def one(m, ph, mode, c):
     out = f"/tmp/rdusim-conv-{m}-{ph}-{mode}-{c}"
     a = [BIN, "run", "--machine", "sn40l-8", "--model", m, "--tp", "8", "--scope", "model", "--phase", ph,

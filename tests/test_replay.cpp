@@ -50,10 +50,9 @@ TEST_CASE("unfused prefill never beats the roofline", "[replay][sc]") {
 TEST_CASE("a single large GEMM runs within 15% of its roofline bound", "[replay][sc]") {
   MachineConfig m = load_machine_file(resolve_config("sn40l", "configs/machines"));
   Graph g;
-  OpNode x{"x", OpKind::kInput, 8192, 0, 0, 0, 0, 8192ull * 8192 * 2, false, ""};
+  OpNode x{"x", OpKind::kInput, 8192, 0, 0, 0, 0, 8192ull * 8192 * 2, false};
   OpId in = add_op(g, x);
-  OpNode mm{"gemm", OpKind::kGemm, 8192, 2.0 * 8192 * 8192 * 8192, 8192ull * 8192 * 2, 0, 0, 8192ull * 8192 * 2, true,
-            ""};
+  OpNode mm{"gemm", OpKind::kGemm, 8192, 2.0 * 8192 * 8192 * 8192, 8192ull * 8192 * 2, 0, 0, 8192ull * 8192 * 2, true};
   add_op(g, mm, {in});
   auto plans = map_graph(g, Fusion::kUnfused, m.socket, m.replay, "gemm");
   REQUIRE(plans.size() == 1);

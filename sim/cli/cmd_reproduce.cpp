@@ -34,6 +34,7 @@ int cmd_reproduce(const std::vector<std::string>& args) {
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   set.write("fusion.json", r.fusion.dump(2) + "\n");
   set.write("fusion.md", r.fusion_md);
+  if (!r.looping.is_null()) set.write("looping.json", r.looping.dump(2) + "\n");
   set.write("coe.json", r.coe.dump(2) + "\n");
   set.write("coe_breakdown.json", r.coe_breakdown.dump(2) + "\n");
   set.write("coe_experts.json", r.coe_experts.dump(2) + "\n");

@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -39,6 +41,18 @@ FusionStudy load_fusion_study(const std::string& path) {
   r.required("machine", st.machine);
   r.optional("tp", st.tp);
   r.optional("batch", st.batch);
+  st.modes = kModes;
+  if (r.has("modes")) {
+    r.accept("modes");
+    const auto& m = r.raw()["modes"];
+    r.check(m.is_array() && !m.empty(), "modes", "must be a non-empty array of fusion modes");
+    st.modes.clear();
+    for (const auto& v : m) {
+      bool known = v.is_string() && std::find(kModes.begin(), kModes.end(), v.get<std::string>()) != kModes.end();
+      r.check(known, "modes", "unknown mode " + v.dump() + " (known: unfused, fused-so, fused-ho, fused-ho-looped)");
+      st.modes.push_back(v.get<std::string>());
+    }
+  }
   std::set<std::string> names;
   for (const auto& b : r.array("benchmarks")) {
     FusionBenchmark fb;
@@ -51,7 +65,7 @@ FusionStudy load_fusion_study(const std::string& path) {
       else
         ++it;
     }
-    doc["machine"] = st.machine;
+    if (!doc.contains("machine")) doc["machine"] = st.machine;
     doc["scope"] = "model";
     if (!doc.contains("tp")) doc["tp"] = st.tp;
     if (!doc.contains("batch")) doc["batch"] = st.batch;
@@ -69,7 +83,7 @@ FusionStudy load_fusion_study(const std::string& path) {
 nlohmann::json run_fusion_study(const FusionStudy& st, unsigned jobs) {
   std::vector<std::function<nlohmann::json()>> tasks;
   for (const auto& b : st.benchmarks) {
-    for (const auto& mode : kModes) {
+    for (const auto& mode : st.modes) {
       nlohmann::json doc = b.scenario;
       doc["fusion"] = mode;
       tasks.push_back([doc, name = b.name] {
@@ -89,42 +103,80 @@ nlohmann::json run_fusion_study(const FusionStudy& st, unsigned jobs) {
     }
   }
   auto results = run_isolated(tasks, jobs);
-  nlohmann::json out = nlohmann::json::object();
   nlohmann::json table = nlohmann::json::object();
+  const size_t M = st.modes.size();
   for (size_t i = 0; i < st.benchmarks.size(); ++i) {
-    nlohmann::json row;
-    for (size_t m = 0; m < kModes.size(); ++m) {
-      const auto& r = results[i * kModes.size() + m];
-      if (r.contains("error"))
-        throw SimError("", st.benchmarks[i].name + " (" + kModes[m] + ")", r["error"].get<std::string>());
-      row[key_of(kModes[m]) + "_ms"] = r["ms"];
-      row[key_of(kModes[m]) + "_launch_ms"] = r["launch_ms"];
-      row["events_" + key_of(kModes[m])] = r["events"];
-      row["wall_s_" + key_of(kModes[m])] = r["wall_s"];
+    const FusionBenchmark& b = st.benchmarks[i];
+    nlohmann::json row{{"machine", b.scenario["machine"]}, {"tp", b.scenario["tp"]}};
+    std::map<std::string, nlohmann::json> by;
+    for (size_t m = 0; m < M; ++m) {
+      const auto& r = results[i * M + m];
+      if (r.contains("error")) throw SimError("", b.name + " (" + st.modes[m] + ")", r["error"].get<std::string>());
+      const std::string k = key_of(st.modes[m]);
+      row[k + "_ms"] = r["ms"];
+      row[k + "_launch_ms"] = r["launch_ms"];
+      row["events_" + k] = r["events"];
+      row["wall_s_" + k] = r["wall_s"];
+      by[st.modes[m]] = r;
     }
-    const size_t M = kModes.size();
-    const auto &un = results[i * M], &so = results[i * M + 1], &ho = results[i * M + 2], &lo = results[i * M + 3];
-    row["kernel_calls_unfused"] = un["kernel_calls"];
-    row["kernel_calls_fused"] = ho["kernel_calls"];
-    row["kernel_calls_looped"] = lo["kernel_calls"];
-    row["kernel_call_ratio"] = un["kernel_calls"].get<double>() / ho["kernel_calls"].get<double>();
-    row["speedup_looped_over_ho"] = ho["ms"].get<double>() / lo["ms"].get<double>();
-    row["hbm_bw_fraction"] = ho["hbm_bw_fraction"];
-    row["pcu_utilization"] = ho["pcu_utilization"];
-    row["speedup_fused_so"] = un["ms"].get<double>() / so["ms"].get<double>();
-    row["speedup_fused_ho"] = un["ms"].get<double>() / ho["ms"].get<double>();
-    row["breakdown_unfused"] = un["breakdown"];
-    row["breakdown_fused_ho"] = ho["breakdown"];
-    row["explanation"] = explain_speedup(un, ho);
-    table[st.benchmarks[i].name] = row;
+    auto has = [&](const char* m) { return by.count(m) > 0; };
+    auto ms = [&](const char* m) { return by[m]["ms"].get<double>(); };
+    if (has("fused-ho")) {
+      row["kernel_calls_fused"] = by["fused-ho"]["kernel_calls"];
+      row["hbm_bw_fraction"] = by["fused-ho"]["hbm_bw_fraction"];
+      row["pcu_utilization"] = by["fused-ho"]["pcu_utilization"];
+    }
+    if (has("fused-ho-looped")) row["kernel_calls_looped"] = by["fused-ho-looped"]["kernel_calls"];
+    if (has("fused-ho") && has("fused-ho-looped"))
+      row["speedup_looped_over_ho"] = ms("fused-ho") / ms("fused-ho-looped");
+    if (has("unfused")) {
+      row["kernel_calls_unfused"] = by["unfused"]["kernel_calls"];
+      if (has("fused-so")) row["speedup_fused_so"] = ms("unfused") / ms("fused-so");
+    }
+    if (has("unfused") && has("fused-ho")) {
+      row["kernel_call_ratio"] =
+          by["unfused"]["kernel_calls"].get<double>() / by["fused-ho"]["kernel_calls"].get<double>();
+      row["speedup_fused_ho"] = ms("unfused") / ms("fused-ho");
+      row["breakdown_unfused"] = by["unfused"]["breakdown"];
+      row["breakdown_fused_ho"] = by["fused-ho"]["breakdown"];
+      row["explanation"] = explain_speedup(by["unfused"], by["fused-ho"]);
+    }
+    table[b.name] = row;
   }
-  out["benchmarks"] = table;
-  out["machine"] = st.machine;
-  out["tp"] = st.tp;
-  return out;
+  return {{"benchmarks", table}, {"machine", st.machine}, {"tp", st.tp}, {"modes", st.modes}};
 }
 
+namespace {
+// A study of some modes only (the looping study): one column per mode, looped / HO where both ran.
+std::string modes_markdown(const nlohmann::json& result, const std::vector<std::string>& order) {
+  std::vector<std::string> modes = result["modes"].get<std::vector<std::string>>();
+  std::string md = "| benchmark | machine | tp |", rule = "|---|---|---:|";
+  for (const auto& m : modes) {
+    md += " " + m + " ms |";
+    rule += "---:|";
+  }
+  const bool ratio = result["benchmarks"][order.front()].contains("speedup_looped_over_ho");
+  if (ratio) {
+    md += " looped / HO | kernel calls (HO / looped) |";
+    rule += "---:|---:|";
+  }
+  md += "\n" + rule + "\n";
+  for (const auto& name : order) {
+    const auto& r = result["benchmarks"][name];
+    md += fmt::format("| {} | {} | {} |", name, r["machine"].get<std::string>(), r["tp"].get<uint32_t>());
+    for (const auto& m : modes) md += fmt::format(" {:.3f} |", r[key_of(m) + "_ms"].get<double>());
+    if (ratio && r.contains("speedup_looped_over_ho")) {
+      md += fmt::format(" {:.2f}x | {} / {} |", r["speedup_looped_over_ho"].get<double>(),
+                        r["kernel_calls_fused"].get<uint64_t>(), r["kernel_calls_looped"].get<uint64_t>());
+    }
+    md += "\n";
+  }
+  return md;
+}
+}  // namespace
+
 std::string fusion_markdown(const nlohmann::json& result, const std::vector<std::string>& order) {
+  if (result["modes"].get<std::vector<std::string>>() != kModes) return modes_markdown(result, order);
   std::string md =
       "| benchmark | unfused ms | fused-SO ms | fused-HO ms | fused-HO-looped ms | speedup SO | speedup HO | "
       "looped / HO | kernel calls unfused | kernel calls fused | kernel call ratio | HBM BW fraction (HO) | "

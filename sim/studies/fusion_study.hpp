@@ -16,7 +16,8 @@ struct FusionBenchmark {
 };
 
 struct FusionStudy {
-  std::string machine;
+  std::string machine;             // the default; a benchmark may name its own
+  std::vector<std::string> modes;  // fusion modes each benchmark runs in (default: all four)
   uint32_t tp = 8;
   uint32_t batch = 1;
   std::vector<FusionBenchmark> benchmarks;
@@ -25,6 +26,8 @@ struct FusionStudy {
 FusionStudy load_fusion_study(const std::string& path);
 // {"benchmarks": {name: {unfused_ms, fused_so_ms, fused_ho_ms, kernel_calls_unfused, ...}}}
 nlohmann::json run_fusion_study(const FusionStudy& study, unsigned jobs);
+// The E1 table (every mode) plus the explanation of each speedup; a study of other modes gets one
+// column per mode plus looped / HO where both ran.
 std::string fusion_markdown(const nlohmann::json& result, const std::vector<std::string>& order);
 
 }  // namespace rdusim

@@ -10,15 +10,18 @@
 namespace rdusim {
 
 struct ReproduceInputs {
-  std::string experiments_dir;  // holds fusion.json, coe.json, footprint.json, paper_values.json
+  std::string experiments_dir;  // holds fusion.json, coe.json, footprint.json, paper_values.json (and
+                                // optionally looping.json: fused-HO vs looped on more machines)
   unsigned jobs = 1;            // simulations at once, one process each
 };
 
 struct Reproduction {
   nlohmann::json fusion, coe, footprint;
+  nlohmann::json looping;                     // null when the experiments folder has no looping.json
   nlohmann::json coe_breakdown, coe_experts;  // Figs. 1 and 12 on the serving timeline
   nlohmann::json validation;                  // {"rows": [{id, description, paper, simulated, unit, in_band}, ...]}
   std::string fusion_md;                      // the fusion table
+  std::string looping_md;                     // the looping table (empty without looping.json)
   std::string validation_md;                  // the text of docs/validation.md
 };
 
