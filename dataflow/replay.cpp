@@ -117,35 +117,6 @@ void Replayer::loader_body(SectionRt& sec, StageRt& st, size_t load) {
   }
 }
 
-void Replayer::run_collective_chunk(SectionRt& sec, StageRt& st, uint32_t i) {
-  const StagePlan& p = *st.plan;
-  const uint32_t C = p.chunks;
-  uint64_t tag = (sec.seq << 32) ^ (uint64_t(st.index) << 16) ^ i;
-  m_group.fabric->collective(CollectiveKind::kAllReduce, m_group.rank, m_group.ranks,
-                             p.collective_bytes / C + (i + 1 == C ? p.collective_bytes % C : 0), tag);
-}
-
-std::shared_ptr<Replayer::CollectivePipe> Replayer::start_collective_pipe(SectionRt& sec, StageRt& st) {
-  auto pipe = std::make_shared<CollectivePipe>();
-  pipe->done.assign(st.plan->chunks, 0);
-  for (uint32_t w = 0; w < st.plan->collective_inflight; ++w) {
-    sc_core::sc_spawn(
-        [this, pipe, &sec, &st] {
-          for (;;) {
-            while (pipe->queue.empty() && !pipe->closed) sc_core::wait(pipe->issued);
-            if (pipe->queue.empty()) return;
-            uint32_t i = pipe->queue.front();
-            pipe->queue.pop_front();
-            run_collective_chunk(sec, st, i);
-            pipe->done[i] = 1;
-            pipe->completed.notify();
-          }
-        },
-        nullptr);
-  }
-  return pipe;
-}
-
 void Replayer::stage_body(SectionRt& sec, StageRt& st) {
   const StagePlan& p = *st.plan;
   st.times.start_ns = now_ns();
@@ -160,7 +131,7 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
   // once its all-reduce is done. With one in flight the stage waits for each chunk in turn.
   const bool collective = p.collective_bytes > 0 && m_group.fabric && m_group.ranks > 1;
   std::shared_ptr<CollectivePipe> pipe;
-  if (collective && p.collective_inflight > 1) pipe = start_collective_pipe(sec, st);
+  if (collective && p.collective_inflight > 1) pipe = start_collective_pipe(sec.seq, st.index, p);
   uint32_t emitted = 0;  // chunks whose outputs have left (pipelined all-reduce)
   // What leaves the stage for chunk j: on-chip outputs, then HBM writes.
   auto emit = [&](uint32_t j) {
@@ -210,9 +181,9 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
     double t0 = now_ns();
     double t = m_socket.pcu.execute(p.cls, flops_per_chunk, p.pcus, p.chunk_rows);
     if (collective && !pipe) {
-      // One all-reduce per chunk, tagged identically on every rank of the group.
+      // One all-reduce per chunk.
       st.waiting = fmt::format("all-reduce chunk {} (rank {} of {})", i, m_group.rank, m_group.ranks);
-      run_collective_chunk(sec, st, i);
+      run_collective_chunk(sec.seq, st.index, p, i);
       st.waiting.clear();
       t = now_ns() - t0;
     } else if (pipe) {

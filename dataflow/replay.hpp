@@ -87,8 +87,8 @@ class Replayer {
     bool closed = false;
     sc_core::sc_event issued, completed;
   };
-  void run_collective_chunk(SectionRt& sec, StageRt& st, uint32_t i);
-  std::shared_ptr<CollectivePipe> start_collective_pipe(SectionRt& sec, StageRt& st);
+  void run_collective_chunk(uint64_t section_seq, uint64_t stage_index, const StagePlan& p, uint32_t i);
+  std::shared_ptr<CollectivePipe> start_collective_pipe(uint64_t section_seq, uint64_t stage_index, const StagePlan& p);
   void loader_body(SectionRt& sec, StageRt& st, size_t load);
   std::shared_ptr<SectionRt> make_section(const SectionPlan& plan, bool trace_detail);
   // Spawns the section's loaders and stages; with `prev`, each stage first waits for the same stage

@@ -30,6 +30,31 @@ nlohmann::json breakdown_json(const CallBreakdown& b) {
   for (const auto& [key, ns] : breakdown_parts(b)) j[key] = ns;
   return j;
 }
+// The comparisons between modes of one benchmark, for the modes that ran.
+void summarise(std::map<std::string, nlohmann::json>& by, nlohmann::json& row) {
+  auto has = [&](const char* m) { return by.count(m) > 0; };
+  auto ms = [&](const char* m) { return by[m]["ms"].get<double>(); };
+  if (has("fused-ho")) {
+    row["kernel_calls_fused"] = by["fused-ho"]["kernel_calls"];
+    row["hbm_bw_fraction"] = by["fused-ho"]["hbm_bw_fraction"];
+    row["pcu_utilization"] = by["fused-ho"]["pcu_utilization"];
+  }
+  if (has("fused-ho-looped")) row["kernel_calls_looped"] = by["fused-ho-looped"]["kernel_calls"];
+  if (has("fused-ho") && has("fused-ho-looped")) row["speedup_looped_over_ho"] = ms("fused-ho") / ms("fused-ho-looped");
+  if (has("unfused")) {
+    row["kernel_calls_unfused"] = by["unfused"]["kernel_calls"];
+    if (has("fused-so")) row["speedup_fused_so"] = ms("unfused") / ms("fused-so");
+  }
+  if (has("unfused") && has("fused-ho")) {
+    row["kernel_call_ratio"] =
+        by["unfused"]["kernel_calls"].get<double>() / by["fused-ho"]["kernel_calls"].get<double>();
+    row["speedup_fused_ho"] = ms("unfused") / ms("fused-ho");
+    row["breakdown_unfused"] = by["unfused"]["breakdown"];
+    row["breakdown_fused_ho"] = by["fused-ho"]["breakdown"];
+    row["explanation"] = explain_speedup(by["unfused"], by["fused-ho"]);
+  }
+}
+
 }  // namespace
 
 FusionStudy load_fusion_study(const std::string& path) {
@@ -119,28 +144,7 @@ nlohmann::json run_fusion_study(const FusionStudy& st, unsigned jobs) {
       row["wall_s_" + k] = r["wall_s"];
       by[st.modes[m]] = r;
     }
-    auto has = [&](const char* m) { return by.count(m) > 0; };
-    auto ms = [&](const char* m) { return by[m]["ms"].get<double>(); };
-    if (has("fused-ho")) {
-      row["kernel_calls_fused"] = by["fused-ho"]["kernel_calls"];
-      row["hbm_bw_fraction"] = by["fused-ho"]["hbm_bw_fraction"];
-      row["pcu_utilization"] = by["fused-ho"]["pcu_utilization"];
-    }
-    if (has("fused-ho-looped")) row["kernel_calls_looped"] = by["fused-ho-looped"]["kernel_calls"];
-    if (has("fused-ho") && has("fused-ho-looped"))
-      row["speedup_looped_over_ho"] = ms("fused-ho") / ms("fused-ho-looped");
-    if (has("unfused")) {
-      row["kernel_calls_unfused"] = by["unfused"]["kernel_calls"];
-      if (has("fused-so")) row["speedup_fused_so"] = ms("unfused") / ms("fused-so");
-    }
-    if (has("unfused") && has("fused-ho")) {
-      row["kernel_call_ratio"] =
-          by["unfused"]["kernel_calls"].get<double>() / by["fused-ho"]["kernel_calls"].get<double>();
-      row["speedup_fused_ho"] = ms("unfused") / ms("fused-ho");
-      row["breakdown_unfused"] = by["unfused"]["breakdown"];
-      row["breakdown_fused_ho"] = by["fused-ho"]["breakdown"];
-      row["explanation"] = explain_speedup(by["unfused"], by["fused-ho"]);
-    }
+    summarise(by, row);
     table[b.name] = row;
   }
   return {{"benchmarks", table}, {"machine", st.machine}, {"tp", st.tp}, {"modes", st.modes}};
