@@ -258,8 +258,7 @@ def cell(x, base, sid):
 
 def table_md(tb, res):
     cols = tb["cols"]
-    key = " / ".join(f"`{p.split('/')[-1]}`" for p in tb["ptrs"])
-    head = [key] + [SCENARIOS[c][0] for c in cols] + (["unfused / fused-HO"] if tb["ratio"] else [])
+    head = [key_label(tb)] + [SCENARIOS[c][0] for c in cols] + (["unfused / fused-HO"] if tb["ratio"] else [])
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for v in tb["values"]:
         row = [fmt_value(v) + (" (default)" if same(v, tb["default"]) else "")]
@@ -279,26 +278,26 @@ def summary_cell(tb, res, sid):
     for v in tb["values"]:
         x = res[job_key(tb, v, sid)]
         if isinstance(x, str):
-            errs.append(f"{x.split(' at ')[0]} ({fmt_value(v)})")
-        elif not isinstance(base, str) and (best is None or abs(pct(x, base)) > abs(best[0])):
+            errs.append(f"{x.split(' ')[0].rstrip(':')} ({fmt_value(v)})")  # "deadlock", "error", "timeout"
+        elif best is None or abs(pct(x, base)) > abs(best[0]):
             best = (pct(x, base), v, x != base)
-    if best is None or not best[2]:
-        text = "0"
-    elif abs(best[0]) < 0.05:
-        text = "<0.1%"
-    else:
-        text = f"{best[0]:+.1f}% ({fmt_value(best[1])})"
-        if abs(best[0]) >= BOLD_PCT:
-            text = f"**{text}**"
-    return "; ".join([text] + errs)
+    parts = []
+    if best is not None and best[2]:
+        text = "<0.1%" if abs(best[0]) < 0.05 else f"{best[0]:+.1f}% ({fmt_value(best[1])})"
+        parts.append(f"**{text}**" if abs(best[0]) >= BOLD_PCT else text)
+    return "; ".join(parts + errs) or "0"
+
+
+def key_label(tb):
+    return " / ".join(f"`{p.split('/')[-1]}`" for p in tb["ptrs"])
 
 
 def summary_md(res):
     cols = DDR
     out = ["| assumption | " + " | ".join(SCENARIOS[c][0] for c in cols) + " |", "|" + "---|" * (len(cols) + 1)]
     for tb in TABLES:
-        aid, key = tb["id"].split(" ", 1)
-        out.append(f"| {aid} `{key}` | " + " | ".join(summary_cell(tb, res, c) for c in cols) + " |")
+        fitted = " (fitted)" if "fitted" in tb["id"] else ""
+        out.append(f"| {tb['id'].split(' ')[0]} {key_label(tb)}{fitted} | " + " | ".join(summary_cell(tb, res, c) for c in cols) + " |")
     return "\n".join(out)
 
 
