@@ -17,10 +17,8 @@
 namespace rdusim {
 
 std::string machine_kind(const std::string& machine_path) {
-  JsonReader r = JsonReader::load_file(machine_path);
-  std::string kind;
-  r.required("kind", kind);
-  return kind;
+  // The kind may come from the file's base chain (a layered file need not repeat it).
+  return machine_kind(JsonReader::from_json(resolved_machine_doc(machine_path), machine_path));
 }
 
 namespace {
