@@ -78,8 +78,10 @@ class Replayer {
  private:
   struct StageRt;
   struct SectionRt;
+  struct LoadRt;
   void stage_body(SectionRt& sec, StageRt& st);
   void loader_body(SectionRt& sec, StageRt& st, size_t load);
+  static void load_done(void* loader, uint64_t chunk, uint64_t bytes);  // a memory chunk arrived
   std::shared_ptr<SectionRt> make_section(const SectionPlan& plan, bool trace_detail);
   // Spawns the section's loaders and stages; with `prev`, each stage first waits for the same stage
   // of the previous loop iteration (and memory inputs for the whole previous iteration).

@@ -51,13 +51,18 @@ void DramChannel::serve() {
   double now = now_ns();
   // Completions are in order because every request has the same latency. SystemC time has 1 ps
   // resolution, so a wake-up may land up to 0.5 ps before done_ns: compare with 1 ps slack.
-  std::vector<std::function<void()>> done;
+  std::vector<std::pair<MemDone, uint64_t>> done;
+  done.swap(m_done_scratch);  // reuses the buffer: no allocation per activation
+  done.clear();
   while (!m_in_service.empty() && m_in_service.front().done_ns <= now + 1e-3) {
-    if (m_in_service.front().req.on_done) done.push_back(std::move(m_in_service.front().req.on_done));
+    MemRequest& req = m_in_service.front().req;
+    if (req.on_done) done.emplace_back(std::move(req.on_done), req.bytes);
     m_in_service.pop_front();
   }
   admit_waiting();
-  for (auto& fn : done) fn();  // may submit more requests
+  for (auto& [fn, bytes] : done) fn(bytes);  // may submit more requests
+  done.clear();
+  m_done_scratch.swap(done);
   schedule_wake();
 }
 
