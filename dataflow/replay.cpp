@@ -83,7 +83,7 @@ void Replayer::send_chunk(StreamBuffer& buffer, const BufferPlan& plan) {
     due = m_d2d_free_ns + plan.transport_ns;
   }
   if (plan.crosses_die) m_d2d_bytes += plan.chunk_bytes;
-  m_in_flight.push({due, m_delivery_seq++, &buffer});
+  m_in_flight.push(due, &buffer, plan.crosses_die && rdn.d2d_bandwidth_gbps > 0.0, plan.transport_ns);
   m_deliver.notify(ns(std::max(0.0, m_in_flight.top().due_ns - now)));
 }
 

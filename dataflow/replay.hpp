@@ -5,10 +5,10 @@
 // while the simulation runs (sc_spawn), so one elaboration replays any number of sections.
 #pragma once
 #include <memory>
-#include <queue>
 #include <string>
 #include <vector>
 
+#include "dataflow/delivery_queue.hpp"
 #include "dataflow/replay_params.hpp"
 #include "dataflow/section.hpp"
 #include "dataflow/socket.hpp"
@@ -89,17 +89,10 @@ class Replayer {
   SectionResult collect(SectionRt& sec, const std::string& stats_prefix);
 
   // RDN transport: chunks in flight between two stages become visible at their due time.
-  struct Delivery {
-    double due_ns;
-    uint64_t seq;
-    StreamBuffer* buffer;
-    bool operator>(const Delivery& o) const { return due_ns != o.due_ns ? due_ns > o.due_ns : seq > o.seq; }
-  };
   void send_chunk(StreamBuffer& buffer, const BufferPlan& plan);
   void deliver();  // spawned SC_METHOD
-  std::priority_queue<Delivery, std::vector<Delivery>, std::greater<Delivery>> m_in_flight;
+  DeliveryQueue m_in_flight;
   sc_core::sc_event m_deliver;
-  uint64_t m_delivery_seq = 0;
   double m_d2d_free_ns = 0.0;
   uint64_t m_d2d_bytes = 0;
 
