@@ -38,9 +38,15 @@ class DeliveryQueue {
   bool empty() const { return m_size == 0; }
   // Contract: not empty.
   const Delivery& top() const { return m_lanes[head()].q.front(); }
-  void pop() {
-    m_lanes[head()].q.pop_front();
+  // Pops the earliest delivery if it is due by `due_ns`; returns its buffer, or null.
+  StreamBuffer* pop_due(double due_ns) {
+    if (m_size == 0) return nullptr;
+    Lane& l = m_lanes[head()];
+    if (l.q.front().due_ns > due_ns) return nullptr;
+    StreamBuffer* b = l.q.front().buffer;
+    l.q.pop_front();
     --m_size;
+    return b;
   }
 
  private:

@@ -89,11 +89,7 @@ void Replayer::send_chunk(StreamBuffer& buffer, const BufferPlan& plan) {
 
 void Replayer::deliver() {
   double now = now_ns();
-  while (!m_in_flight.empty() && m_in_flight.top().due_ns <= now + 1e-3) {
-    StreamBuffer* b = m_in_flight.top().buffer;
-    m_in_flight.pop();
-    b->commit();
-  }
+  while (StreamBuffer* b = m_in_flight.pop_due(now + 1e-3)) b->commit();
   if (!m_in_flight.empty()) m_deliver.notify(ns(std::max(0.0, m_in_flight.top().due_ns - now)));
 }
 
