@@ -31,7 +31,18 @@ void DramChannel::submit(MemRequest req) {
   if (m_waiting_count == 0 && has_room(req.bytes)) {
     admit(std::move(req));
   } else {
-    m_waiting[req.source].push_back(std::move(req));
+    auto it = m_waiting.find(req.source);
+    if (it == m_waiting.end()) {
+      if (m_spare_queues.empty()) {
+        it = m_waiting.emplace(req.source, std::deque<MemRequest>{}).first;
+      } else {  // reuse an emptied queue's map node and deque buffers: no allocation
+        WaitingQueues::node_type node = std::move(m_spare_queues.back());
+        m_spare_queues.pop_back();
+        node.key() = req.source;
+        it = m_waiting.insert(std::move(node)).position;
+      }
+    }
+    it->second.push_back(std::move(req));
     m_max_waiting = std::max<uint64_t>(m_max_waiting, ++m_waiting_count);
   }
   schedule_wake();
@@ -74,7 +85,7 @@ void DramChannel::admit_waiting() {
     it->second.pop_front();
     --m_waiting_count;
     m_arbiter->admitted(it->first);
-    if (it->second.empty()) m_waiting.erase(it);
+    if (it->second.empty()) m_spare_queues.push_back(m_waiting.extract(it));
     admit(std::move(next));
   }
 }

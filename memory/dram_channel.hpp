@@ -90,7 +90,8 @@ class DramChannel : public sc_core::sc_module {
   };
   DramChannelParams m_params;
   std::deque<InService> m_in_service;
-  WaitingQueues m_waiting;  // per source
+  WaitingQueues m_waiting;                               // per source
+  std::vector<WaitingQueues::node_type> m_spare_queues;  // emptied sources' nodes, kept for reuse
   std::unique_ptr<Arbiter> m_arbiter;
   uint64_t m_waiting_count = 0;
   bool has_room(uint64_t bytes) const;
