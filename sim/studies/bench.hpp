@@ -16,7 +16,7 @@ struct BenchOptions {
 };
 
 // The reference scenarios: whole-model steps (Llama-2-7B TP8 on sn40l-8 decode and prefill,
-// fused-HO and unfused, and a dgx-h100 decode), each in its own forked process, one at a time,
+// fused-HO and unfused, and a Llama-2-70B dgx-h100 decode), each in its own forked process, one at a time,
 // after the bare-kernel measurement (also forked). Returns
 // {"kernel": {"activations", "wall_s", "cpu_s", "rate_per_s", "rate_per_cpu_s"},
 //  "scenarios": [{"scenario", "chunks", "events", "wall_s", "cpu_s", "sim_us", "events_per_s", "ratio",
