@@ -4,12 +4,27 @@
 
 #include <algorithm>
 
+#include "dataflow/stage_wait.hpp"
+
 namespace rdusim {
 
 uint64_t chunks_needed(Dep dep, uint64_t i, uint64_t producer_chunks, uint64_t consumer_chunks) {
   if (dep == Dep::kAll) return producer_chunks;
   return std::min(producer_chunks, ((i + 1) * producer_chunks + consumer_chunks - 1) / consumer_chunks);
 }
+
+// One memory stream's loader, the context of its chunk completions (no allocation per chunk).
+struct Replayer::LoadRt {
+  Replayer* self = nullptr;
+  SectionRt* sec = nullptr;
+  StageRt* st = nullptr;
+  size_t load = 0;
+  StreamBuffer* buf = nullptr;
+  const MemStream* ms = nullptr;
+  bool trace = false;
+  double last_done = 0.0;
+  std::vector<double> issued;  // per chunk, kept only when tracing
+};
 
 struct Replayer::StageRt {
   const StagePlan* plan = nullptr;
@@ -18,8 +33,8 @@ struct Replayer::StageRt {
   std::vector<uint64_t> released;                    // per input
   StageTimes times;
   bool done = false;
-  std::string waiting;  // for deadlock reports
-  size_t index = 0;     // position in the section
+  StageWait waiting;  // for deadlock reports
+  size_t index = 0;   // position in the section
   // Memory requester ids, numbered in pipeline order at spawn time (SystemC's run order of newly
   // spawned processes is not program order): lower ids win priority arbitration.
   std::vector<uint32_t> sources;
@@ -28,7 +43,8 @@ struct Replayer::StageRt {
   std::vector<TraceTrack> load_tracks;  // one per memory stream
   double first_load_done_ns = -1.0;
   size_t first_load = 0;
-  sc_core::sc_event done_ev;  // the stage finished (kernel looping starts the next iteration's)
+  std::vector<std::unique_ptr<LoadRt>> loaders;  // one per memory stream, made by its loader
+  sc_core::sc_event done_ev;                     // the stage finished (kernel looping starts the next iteration's)
 };
 
 struct Replayer::SectionRt {
@@ -67,54 +83,70 @@ void Replayer::send_chunk(StreamBuffer& buffer, const BufferPlan& plan) {
     due = m_d2d_free_ns + plan.transport_ns;
   }
   if (plan.crosses_die) m_d2d_bytes += plan.chunk_bytes;
-  m_in_flight.push({due, m_delivery_seq++, &buffer});
+  m_in_flight.push(due, &buffer, plan.crosses_die && rdn.d2d_bandwidth_gbps > 0.0, plan.transport_ns);
   m_deliver.notify(ns(std::max(0.0, m_in_flight.top().due_ns - now)));
 }
 
 void Replayer::deliver() {
   double now = now_ns();
-  while (!m_in_flight.empty() && m_in_flight.top().due_ns <= now + 1e-3) {
-    StreamBuffer* b = m_in_flight.top().buffer;
-    m_in_flight.pop();
-    b->commit();
-  }
+  while (StreamBuffer* b = m_in_flight.pop_due(now + 1e-3)) b->commit();
   if (!m_in_flight.empty()) m_deliver.notify(ns(std::max(0.0, m_in_flight.top().due_ns - now)));
 }
 
 Replayer::~Replayer() = default;
 
+namespace {
+// A write request completed: its credit returns.
+void write_done(void* credits, uint64_t, uint64_t) {
+  auto* wb = static_cast<StreamBuffer*>(credits);
+  wb->commit();
+  wb->release(1);
+}
+}  // namespace
+
 void Replayer::loader_body(SectionRt& sec, StageRt& st, size_t load) {
   const MemStream& ms = st.plan->loads[load];
-  StreamBuffer& buf = *st.loads[load];
   DramTier& tier = m_socket.tier(ms.tier == Tier::kDdr);
   uint64_t per = ms.bytes / ms.chunks, extra = ms.bytes % ms.chunks;
-  bool trace = sec.trace_detail && m_ctx.trace.on();
-  auto last_done = std::make_shared<double>(now_ns());
+  auto rt = std::make_unique<LoadRt>();
+  rt->self = this;
+  rt->sec = &sec;
+  rt->st = &st;
+  rt->load = load;
+  rt->buf = st.loads[load].get();
+  rt->ms = &ms;
+  rt->trace = sec.trace_detail && m_ctx.trace.on();
+  rt->last_done = now_ns();
+  if (rt->trace) rt->issued.resize(ms.chunks);
+  LoadRt* ctx = rt.get();
+  st.loaders[load] = std::move(rt);
   const uint32_t source = st.sources[load];
   for (uint32_t j = 0; j < ms.chunks; ++j) {
-    buf.reserve();
+    ctx->buf->reserve();
     uint64_t bytes = per + (j < extra ? 1 : 0);
-    double issued = now_ns();
-    tier.submit(
-        bytes, false,
-        [this, &sec, &buf, &st, load, trace, issued, last_done, j, bytes, name = ms.name] {
-          double t = now_ns();
-          if (trace) {
-            double from = std::min(t, std::max(issued, *last_done));
-            m_ctx.trace.slice(st.load_tracks[load], name, from, t, {{"chunk", j}, {"bytes", double(bytes)}});
-          }
-          *last_done = std::max(*last_done, t);
-          if (sec.first_load_ns < 0) sec.first_load_ns = t;
-          sec.last_load_ns = std::max(sec.last_load_ns, t);
-          if (st.first_load_done_ns < 0) {
-            st.first_load_done_ns = t;
-            st.first_load = load;
-          }
-          buf.commit();
-        },
-        source);
+    if (ctx->trace) ctx->issued[j] = now_ns();
+    tier.submit(bytes, false, MemDone(&Replayer::load_done, ctx, j), source);
     ++m_chunk_events;
   }
+}
+
+void Replayer::load_done(void* loader, uint64_t j, uint64_t bytes) {
+  LoadRt& rt = *static_cast<LoadRt*>(loader);
+  SectionRt& sec = *rt.sec;
+  StageRt& st = *rt.st;
+  double t = now_ns();
+  if (rt.trace) {
+    double from = std::min(t, std::max(rt.issued[j], rt.last_done));
+    rt.self->m_ctx.trace.slice(st.load_tracks[rt.load], rt.ms->name, from, t, {{"chunk", j}, {"bytes", double(bytes)}});
+  }
+  rt.last_done = std::max(rt.last_done, t);
+  if (sec.first_load_ns < 0) sec.first_load_ns = t;
+  sec.last_load_ns = std::max(sec.last_load_ns, t);
+  if (st.first_load_done_ns < 0) {
+    st.first_load_done_ns = t;
+    st.first_load = rt.load;
+  }
+  rt.buf->commit();
 }
 
 void Replayer::stage_body(SectionRt& sec, StageRt& st) {
@@ -137,7 +169,7 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
   auto emit = [&](uint32_t j) {
     double w0 = now_ns();
     for (int o : p.outputs) {
-      st.waiting = fmt::format("output {} (full)", sec.buffers[o]->name());
+      st.waiting.set(StageWait::Kind::kOutput, sec.buffers[o].get());
       sec.buffers[o]->reserve();
       send_chunk(*sec.buffers[o], sec.plan->buffers[o]);
     }
@@ -147,16 +179,10 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
       pending += total / C + (j + 1 == C ? total % C : 0);
       DramTier& t = m_socket.tier(tier == Tier::kDdr);
       if (pending == 0 || (pending < t.params().interleave_bytes && j + 1 < C)) return;
-      st.waiting = "write credits";
+      st.waiting.set(StageWait::Kind::kWriteCredits);
       st.writes->reserve();
       StreamBuffer* wb = st.writes.get();
-      t.submit(
-          pending, true,
-          [wb] {
-            wb->commit();
-            wb->release(1);
-          },
-          write_source);
+      t.submit(pending, true, MemDone(&write_done, wb, 0), write_source);
       pending = 0;
     };
     write(p.write_bytes, Tier::kHbm, pending_act);
@@ -171,7 +197,7 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
       uint64_t need = chunks_needed(in.dep, i, in.producer_chunks, C);
       if (b.committed() < need) {
         double t0 = now_ns();
-        st.waiting = fmt::format("input {} (needs chunk {}, has {})", b.name(), need, b.committed());
+        st.waiting.set(StageWait::Kind::kInput, &b, need, b.committed());
         b.wait_committed(need);
         st.waiting.clear();
         (in.from_memory ? st.times.wait_memory_ns : st.times.wait_input_ns) += now_ns() - t0;
@@ -182,7 +208,7 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
     double t = m_socket.pcu.execute(p.cls, flops_per_chunk, p.pcus, p.chunk_rows);
     if (collective && !pipe) {
       // One all-reduce per chunk.
-      st.waiting = fmt::format("all-reduce chunk {} (rank {} of {})", i, m_group.rank, m_group.ranks);
+      st.waiting.set(StageWait::Kind::kAllReduce, nullptr, i);
       run_collective_chunk(sec.seq, st.index, p, i);
       st.waiting.clear();
       t = now_ns() - t0;
@@ -210,7 +236,7 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
       // Outputs leave in chunk order; at most collective_inflight all-reduces are outstanding.
       double c0 = now_ns();
       while (emitted <= i && (pipe->done[emitted] || i + 1 - emitted >= p.collective_inflight || i + 1 == C)) {
-        st.waiting = fmt::format("all-reduce chunk {} (rank {} of {})", emitted, m_group.rank, m_group.ranks);
+        st.waiting.set(StageWait::Kind::kAllReduce, nullptr, emitted);
         while (!pipe->done[emitted]) sc_core::wait(pipe->completed);
         st.waiting.clear();
         emit(emitted++);
@@ -235,7 +261,7 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
   }
   if (st.writes && st.writes->occupancy() > 0) {
     double t0 = now_ns();
-    st.waiting = "outstanding writes";
+    st.waiting.set(StageWait::Kind::kOutstandingWrites);
     while (st.writes->occupancy() > 0) st.writes->wait_committed(st.writes->committed() + 1);
     st.waiting.clear();
     st.times.wait_output_ns += now_ns() - t0;
@@ -271,6 +297,7 @@ std::shared_ptr<Replayer::SectionRt> Replayer::make_section(const SectionPlan& p
           byte_credits(m_replay.write_buffer_bytes, request, 2 * std::max<uint32_t>(sp.chunks, 1)));
     }
     st->released.assign(sp.inputs.size(), 0);
+    st->loaders.resize(sp.loads.size());
     if (trace_detail && m_ctx.trace.on()) {
       st->track = m_ctx.trace.track(socket, "stage " + sp.name);
       for (const auto& l : sp.loads) st->load_tracks.push_back(m_ctx.trace.track(socket, "agcu load " + l.name));
@@ -314,6 +341,7 @@ SectionResult Replayer::collect(SectionRt& sec, const std::string& stats_prefix)
   res.first_load_ns = sec.first_load_ns;
   res.last_load_ns = sec.last_load_ns;
   StatsRegistry& stats = m_ctx.stats;
+  res.stages.reserve(sec.stages.size());
   for (const auto& st : sec.stages) {
     res.stages.push_back({st->plan->name, st->plan->pcus, st->times});
     if (stats_prefix.empty()) continue;
@@ -382,7 +410,9 @@ std::vector<std::string> Replayer::stalled() const {
     for (const auto& st : sec->stages) {
       if (st->done) continue;
       out.push_back(fmt::format("{}.{}: waiting on {}", sec->plan->name, st->plan->name,
-                                st->waiting.empty() ? "nothing (never scheduled)" : st->waiting));
+                                st->waiting.kind == StageWait::Kind::kNone
+                                    ? "nothing (never scheduled)"
+                                    : st->waiting.describe(m_group.rank, m_group.ranks)));
     }
   }
   return out;

@@ -6,10 +6,10 @@
 #pragma once
 #include <deque>
 #include <memory>
-#include <queue>
 #include <string>
 #include <vector>
 
+#include "dataflow/delivery_queue.hpp"
 #include "dataflow/replay_params.hpp"
 #include "dataflow/section.hpp"
 #include "dataflow/socket.hpp"
@@ -79,6 +79,7 @@ class Replayer {
  private:
   struct StageRt;
   struct SectionRt;
+  struct LoadRt;
   void stage_body(SectionRt& sec, StageRt& st);
   // Pipelined all-reduce chunks of one stage: the stage queues chunk indices, workers run them.
   struct CollectivePipe {
@@ -90,6 +91,7 @@ class Replayer {
   void run_collective_chunk(uint64_t section_seq, uint64_t stage_index, const StagePlan& p, uint32_t i);
   std::shared_ptr<CollectivePipe> start_collective_pipe(uint64_t section_seq, uint64_t stage_index, const StagePlan& p);
   void loader_body(SectionRt& sec, StageRt& st, size_t load);
+  static void load_done(void* loader, uint64_t chunk, uint64_t bytes);  // a memory chunk arrived
   std::shared_ptr<SectionRt> make_section(const SectionPlan& plan, bool trace_detail);
   // Spawns the section's loaders and stages; with `prev`, each stage first waits for the same stage
   // of the previous loop iteration (and memory inputs for the whole previous iteration).
@@ -97,17 +99,10 @@ class Replayer {
   SectionResult collect(SectionRt& sec, const std::string& stats_prefix);
 
   // RDN transport: chunks in flight between two stages become visible at their due time.
-  struct Delivery {
-    double due_ns;
-    uint64_t seq;
-    StreamBuffer* buffer;
-    bool operator>(const Delivery& o) const { return due_ns != o.due_ns ? due_ns > o.due_ns : seq > o.seq; }
-  };
   void send_chunk(StreamBuffer& buffer, const BufferPlan& plan);
   void deliver();  // spawned SC_METHOD
-  std::priority_queue<Delivery, std::vector<Delivery>, std::greater<Delivery>> m_in_flight;
+  DeliveryQueue m_in_flight;
   sc_core::sc_event m_deliver;
-  uint64_t m_delivery_seq = 0;
   double m_d2d_free_ns = 0.0;
   uint64_t m_d2d_bytes = 0;
 

@@ -31,7 +31,18 @@ void DramChannel::submit(MemRequest req) {
   if (m_waiting_count == 0 && has_room(req.bytes)) {
     admit(std::move(req));
   } else {
-    m_waiting[req.source].push_back(std::move(req));
+    auto it = m_waiting.find(req.source);
+    if (it == m_waiting.end()) {
+      if (m_spare_queues.empty()) {
+        it = m_waiting.emplace(req.source, std::deque<MemRequest>{}).first;
+      } else {  // reuse an emptied queue's map node and deque buffers: no allocation
+        WaitingQueues::node_type node = std::move(m_spare_queues.back());
+        m_spare_queues.pop_back();
+        node.key() = req.source;
+        it = m_waiting.insert(std::move(node)).position;
+      }
+    }
+    it->second.push_back(std::move(req));
     m_max_waiting = std::max<uint64_t>(m_max_waiting, ++m_waiting_count);
   }
   schedule_wake();
@@ -51,13 +62,18 @@ void DramChannel::serve() {
   double now = now_ns();
   // Completions are in order because every request has the same latency. SystemC time has 1 ps
   // resolution, so a wake-up may land up to 0.5 ps before done_ns: compare with 1 ps slack.
-  std::vector<std::function<void()>> done;
+  std::vector<std::pair<MemDone, uint64_t>> done;
+  done.swap(m_done_scratch);  // reuses the buffer: no allocation per activation
+  done.clear();
   while (!m_in_service.empty() && m_in_service.front().done_ns <= now + 1e-3) {
-    if (m_in_service.front().req.on_done) done.push_back(std::move(m_in_service.front().req.on_done));
+    MemRequest& req = m_in_service.front().req;
+    if (req.on_done) done.emplace_back(std::move(req.on_done), req.bytes);
     m_in_service.pop_front();
   }
   admit_waiting();
-  for (auto& fn : done) fn();  // may submit more requests
+  for (auto& [fn, bytes] : done) fn(bytes);  // may submit more requests
+  done.clear();
+  m_done_scratch.swap(done);
   schedule_wake();
 }
 
@@ -69,7 +85,7 @@ void DramChannel::admit_waiting() {
     it->second.pop_front();
     --m_waiting_count;
     m_arbiter->admitted(it->first);
-    if (it->second.empty()) m_waiting.erase(it);
+    if (it->second.empty()) m_spare_queues.push_back(m_waiting.extract(it));
     admit(std::move(next));
   }
 }

@@ -14,6 +14,9 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "memory/arbiter.hpp"
 #include "sim/core/run_context.hpp"
@@ -30,12 +33,38 @@ struct DramChannelParams {
   std::string arbitration = "priority";
 };
 
+// What runs when a request completes, called from the channel's process with the request's bytes.
+// The hot paths (replay loads and writes, tier pieces) pass a plain function with a context
+// pointer and an argument, which allocates nothing; anything callable with no arguments (a
+// lambda, a std::function) is accepted too and kept in a std::function.
+class MemDone {
+ public:
+  using Fn = void (*)(void* ctx, uint64_t arg, uint64_t bytes);
+  MemDone() = default;
+  MemDone(Fn fn, void* ctx, uint64_t arg) : m_fn(fn), m_ctx(ctx), m_arg(arg) {}
+  template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, MemDone> &&
+                                                    std::is_invocable_r_v<void, std::decay_t<F>&>>>
+  MemDone(F&& f) : m_owned(std::forward<F>(f)) {}  // NOLINT: implicit, so callers pass lambdas as before
+  explicit operator bool() const { return m_fn != nullptr || static_cast<bool>(m_owned); }
+  void operator()(uint64_t bytes) const {
+    if (m_fn)
+      m_fn(m_ctx, m_arg, bytes);
+    else if (m_owned)
+      m_owned();
+  }
+
+ private:
+  Fn m_fn = nullptr;
+  void* m_ctx = nullptr;
+  uint64_t m_arg = 0;
+  std::function<void()> m_owned;
+};
+
 struct MemRequest {
   uint64_t bytes = 0;
   bool write = false;
-  std::function<void()> on_done;
-  uint32_t source = 0;  // requester (a stream); waiting requests are admitted round-robin by source  // called from the
-                        // channel's process at completion
+  MemDone on_done;      // called from the channel's process at completion
+  uint32_t source = 0;  // requester (a stream); waiting requests are admitted by source
 };
 
 class DramChannel : public sc_core::sc_module {
@@ -61,12 +90,14 @@ class DramChannel : public sc_core::sc_module {
   };
   DramChannelParams m_params;
   std::deque<InService> m_in_service;
-  WaitingQueues m_waiting;  // per source
+  WaitingQueues m_waiting;                               // per source
+  std::vector<WaitingQueues::node_type> m_spare_queues;  // emptied sources' nodes, kept for reuse
   std::unique_ptr<Arbiter> m_arbiter;
   uint64_t m_waiting_count = 0;
   bool has_room(uint64_t bytes) const;
   double m_bus_free_ns = 0.0;
   sc_core::sc_event m_wake;
+  std::vector<std::pair<MemDone, uint64_t>> m_done_scratch;  // serve()'s completions, reused
 
   uint64_t m_bytes_read = 0;
   uint64_t m_bytes_written = 0;

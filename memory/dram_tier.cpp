@@ -30,19 +30,22 @@ uint64_t DramTier::bytes_moved() const {
   return sum;
 }
 
-void DramTier::submit(uint64_t bytes, bool write, std::function<void()> on_done, uint32_t source) {
+void DramTier::submit(uint64_t bytes, bool write, MemDone on_done, uint32_t source) {
   const uint32_t n = m_params.channels;
   const uint64_t granule = m_params.interleave_bytes;
   // Pieces: a request covering at least one full stripe is spread evenly over all channels;
   // a smaller one touches ceil(bytes / granule) consecutive channels.
   uint32_t pieces =
       bytes >= granule * n ? n : static_cast<uint32_t>(std::max<uint64_t>(1, (bytes + granule - 1) / granule));
-  struct Pending {
-    uint32_t left;
-    std::function<void()> done;
-  };
-  auto pending = std::make_shared<Pending>(Pending{pieces, std::move(on_done)});
-  bool trace = m_ctx.trace.on();
+  uint32_t slot;
+  if (m_free_slots.empty()) {
+    slot = static_cast<uint32_t>(m_pending.size());
+    m_pending.emplace_back();
+  } else {
+    slot = m_free_slots.back();
+    m_free_slots.pop_back();
+  }
+  m_pending[slot] = Pending{pieces, m_ctx.trace.on(), bytes, std::move(on_done)};
   uint64_t base = bytes / pieces, extra = bytes % pieces;
   for (uint32_t i = 0; i < pieces; ++i) {
     uint64_t piece = base + (i < extra ? 1 : 0);
@@ -50,13 +53,22 @@ void DramTier::submit(uint64_t bytes, bool write, std::function<void()> on_done,
     req.bytes = piece;
     req.write = write;
     req.source = source;
-    req.on_done = [this, pending, piece, trace] {
-      if (trace) m_completions.emplace_back(now_ns(), piece);
-      if (--pending->left == 0 && pending->done) pending->done();
-    };
+    req.on_done = MemDone(&DramTier::piece_done, this, slot);
     m_channels[m_next_channel]->submit(std::move(req));
     m_next_channel = (m_next_channel + 1) % n;
   }
+}
+
+void DramTier::piece_done(void* tier, uint64_t slot, uint64_t piece_bytes) {
+  auto* self = static_cast<DramTier*>(tier);
+  Pending& p = self->m_pending[slot];
+  if (p.trace) self->m_completions.emplace_back(now_ns(), piece_bytes);
+  if (--p.left > 0) return;
+  MemDone done = std::move(p.done);
+  uint64_t bytes = p.bytes;
+  p.done = MemDone();
+  self->m_free_slots.push_back(static_cast<uint32_t>(slot));
+  if (done) done(bytes);  // may submit more requests (and reuse the slot)
 }
 
 bool DramTier::place(const std::string& region, double bytes) {

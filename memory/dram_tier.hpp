@@ -27,8 +27,8 @@ class DramTier : public sc_core::sc_module {
  public:
   DramTier(sc_core::sc_module_name name, const DramTierParams& params, RunContext& ctx);
 
-  // Contract: on_done runs once, when every piece of the request has completed.
-  void submit(uint64_t bytes, bool write, std::function<void()> on_done, uint32_t source = 0);
+  // Contract: on_done runs once, when every piece of the request has completed, with `bytes`.
+  void submit(uint64_t bytes, bool write, MemDone on_done, uint32_t source = 0);
   const DramTierParams& params() const { return m_params; }
   double bandwidth_gbps() const { return m_params.total_bandwidth_gbps(); }
   uint64_t bytes_moved() const;
@@ -53,6 +53,16 @@ class DramTier : public sc_core::sc_module {
   double m_used_bytes = 0.0;
   double m_peak_used_bytes = 0.0;
   std::vector<std::pair<double, uint64_t>> m_completions;  // (time_ns, bytes) for the trace only
+  // Requests with pieces outstanding, by slot; freed slots are reused (no allocation per request).
+  struct Pending {
+    uint32_t left = 0;
+    bool trace = false;
+    uint64_t bytes = 0;
+    MemDone done;
+  };
+  std::vector<Pending> m_pending;
+  std::vector<uint32_t> m_free_slots;
+  static void piece_done(void* tier, uint64_t slot, uint64_t piece_bytes);
 };
 
 }  // namespace rdusim

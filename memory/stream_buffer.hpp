@@ -43,6 +43,7 @@ class StreamBuffer {
   uint64_t m_committed = 0;
   uint64_t m_released = 0;
   uint64_t m_consumer_wants = 0;
+  uint32_t m_data_waiters = 0, m_space_waiters = 0;  // processes waiting on m_data / m_space
   bool m_producer_waiting = false;
   double m_producer_stall_ns = 0.0;
   double m_consumer_stall_ns = 0.0;

@@ -180,6 +180,29 @@ TEST_CASE("serve: a CoE batch on one timeline is deterministic and a resident ex
   CHECK(j["switches"].get<int>() == static_cast<int>(seen.size()));
 }
 
+// bench, small (no timing checked): a bare-kernel line, a row per selected scenario with its ratio
+// to the kernel's rate, and --json with the same numbers; the ratio is events/s over activations/s.
+TEST_CASE("bench: prints the bare kernel's rate and each scenario's ratio to it", "[cli]") {
+  std::vector<std::string> args = {"bench", "--only", "dgx", "--chunks", "8", "--kernel-activations", "100000"};
+  cli_test::Result r = cli_test::run(args);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(r.out.rfind("bare SystemC kernel: ", 0) == 0);
+  CHECK(r.out.find(" ratio ") != std::string::npos);
+  CHECK(r.out.find("llama2-70b tp8 dgx-h100 decode ctx8192") != std::string::npos);
+  args.push_back("--json");
+  r = cli_test::run(args);
+  REQUIRE(r.code == 0);
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  CHECK(j["kernel"]["activations"].get<double>() >= 100000);
+  REQUIRE(j["scenarios"].size() == 1);
+  const nlohmann::json& s = j["scenarios"][0];
+  CHECK(s["chunks"].get<int>() == 8);
+  CHECK(s["events"].get<double>() > 0);
+  double expect = s["events"].get<double>() / s["wall_s"].get<double>() / j["kernel"]["rate_per_s"].get<double>();
+  CHECK(s["ratio"].get<double>() == Approx(expect));
+}
+
 // ---- The option tables (sim/cli/args.hpp): one parser, one-line errors naming the option. ----
 TEST_CASE("every command prints --help from its table and exits 0", "[cli][args]") {
   for (const char* cmd : {"run", "bench", "experiment", "reproduce", "switch", "serve"}) {
