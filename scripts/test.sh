@@ -16,11 +16,26 @@ export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
 find sim memory interconnect dataflow workloads tests -name '*.cpp' -o -name '*.hpp' | sort |
   xargs clang-format --dry-run --Werror
 bash scripts/build.sh build
+# Beside everything that follows (they need only build/rdusim and mostly wait): the Slurm backend
+# of scripts/sweep.py against a real slurmctld/slurmd on localhost (as root it installs slurm-wlm
+# and munge if missing; prints "N passed, M failed"), then the sweep-spec loader under seeded
+# random mutations for a bounded time. Their output is printed, and their status checked, at the end.
+side_log=$(mktemp)
+(
+  if [ "$(id -u)" -eq 0 ]; then RDUSIM_BIN=build/rdusim bash scripts/test_slurm.sh; else echo "test_slurm.sh skipped (needs root)"; fi
+  /usr/bin/python3 scripts/fuzz_sweep_spec.py 10
+) > "$side_log" 2>&1 &
+side=$!
+trap 'kill "$side" 2> /dev/null || true' EXIT
 (cd build && ctest -j"$(nproc)" --output-on-failure)
-# The Slurm backend of scripts/sweep.py against a real slurmctld/slurmd on localhost (as root it
-# installs slurm-wlm and munge if missing); prints "N passed, M failed".
-if [ "$(id -u)" -eq 0 ]; then RDUSIM_BIN=build/rdusim bash scripts/test_slurm.sh; else echo "test_slurm.sh skipped (needs root)"; fi
-# The sweep-spec loader under seeded random mutations for a bounded time.
-/usr/bin/python3 scripts/fuzz_sweep_spec.py 10
 bash scripts/build.sh build-asan -DRDUSIM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 (cd build-asan && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 ctest -j"$(nproc)" --output-on-failure -LE slow)
+side_status=0
+wait "$side" || side_status=$?
+trap - EXIT
+cat "$side_log"
+rm -f "$side_log"
+if [ "$side_status" -ne 0 ]; then
+  echo "test.sh: the Slurm test or the sweep-spec fuzz failed (exit $side_status)" >&2
+  exit "$side_status"
+fi

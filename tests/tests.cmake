@@ -15,12 +15,14 @@ add_executable(test_unit $<TARGET_OBJECTS:rdusim_catch_main> tests/test_dram_tim
                          tests/test_model_config.cpp tests/test_pcu_timing.cpp tests/test_mapper.cpp
                          tests/test_machine_config.cpp tests/test_coe_units.cpp tests/test_gpu_model.cpp
                          tests/test_config_docs.cpp tests/test_variants.cpp)
+rdusim_reuse_pch(test_unit)
 target_link_libraries(test_unit PRIVATE rdusim_studies Catch2::Catch2)
 catch_discover_tests(test_unit PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")
 
 foreach(t test_dram_channel test_stream_buffer test_pcu test_replay test_gpu_replay test_fabric test_tp test_serve
           test_kernel_call)
   add_executable(${t} $<TARGET_OBJECTS:rdusim_sc_catch_main> tests/${t}.cpp)
+  rdusim_reuse_pch(${t})
   target_link_libraries(${t} PRIVATE rdusim_studies Catch2::Catch2)
   catch_discover_tests(${t} TEST_SPEC "~[heavy]" PROPERTIES TIMEOUT 60 ENVIRONMENT "${RDUSIM_TEST_ENV}")
 endforeach()
@@ -32,6 +34,7 @@ foreach(t test_replay test_serve)
 endforeach()
 
 add_executable(test_cli $<TARGET_OBJECTS:rdusim_catch_main> tests/test_cli.cpp sim/cli/args.cpp)
+rdusim_reuse_pch(test_cli)
 target_link_libraries(test_cli PRIVATE rdusim_studies Catch2::Catch2)
 add_dependencies(test_cli rdusim)
 target_compile_definitions(test_cli PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>" RDUSIM_ROOT_DIR="${PROJECT_SOURCE_DIR}")
@@ -39,6 +42,7 @@ catch_discover_tests(test_cli PROPERTIES TIMEOUT 120 ENVIRONMENT "${RDUSIM_TEST_
 
 # Config errors end to end: out-of-range numbers, oversized or too deep JSON, simulated-time overflow.
 add_executable(test_config_errors $<TARGET_OBJECTS:rdusim_catch_main> tests/test_config_errors.cpp)
+rdusim_reuse_pch(test_config_errors)
 target_link_libraries(test_config_errors PRIVATE rdusim_studies Catch2::Catch2)
 add_dependencies(test_config_errors rdusim)
 target_compile_definitions(test_config_errors PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>"
@@ -54,6 +58,7 @@ set_tests_properties(sweep_serve_py PROPERTIES ENVIRONMENT "RDUSIM_ROOT=${PROJEC
 
 # The whole reproduction, twice (about 30 s): labelled slow, so the sanitizer pass skips it.
 add_executable(test_reproduce $<TARGET_OBJECTS:rdusim_catch_main> tests/test_reproduce.cpp)
+rdusim_reuse_pch(test_reproduce)
 target_link_libraries(test_reproduce PRIVATE rdusim_studies Catch2::Catch2)
 add_dependencies(test_reproduce rdusim)
 target_compile_definitions(test_reproduce PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>")
@@ -62,12 +67,14 @@ catch_discover_tests(test_reproduce PROPERTIES TIMEOUT 300 LABELS slow ENVIRONME
 # Output sets (sim/core/atomic_file.hpp) end to end: errors and kills leave the previous --out intact
 # (the kill test: 24 small reproductions, 230 s wall at load 10 on 2 cores, 80 s CPU): labelled slow.
 add_executable(test_output_set $<TARGET_OBJECTS:rdusim_catch_main> tests/test_output_set.cpp)
+rdusim_reuse_pch(test_output_set)
 target_link_libraries(test_output_set PRIVATE rdusim_studies Catch2::Catch2)
 add_dependencies(test_output_set rdusim)
 target_compile_definitions(test_output_set PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>" RDUSIM_ROOT_DIR="${PROJECT_SOURCE_DIR}")
 catch_discover_tests(test_output_set PROPERTIES TIMEOUT 600 LABELS slow ENVIRONMENT "${RDUSIM_TEST_ENV}")
 
 add_executable(test_gpu_cli $<TARGET_OBJECTS:rdusim_catch_main> tests/test_gpu_cli.cpp)
+rdusim_reuse_pch(test_gpu_cli)
 target_link_libraries(test_gpu_cli PRIVATE rdusim_studies Catch2::Catch2)
 add_dependencies(test_gpu_cli rdusim)
 target_compile_definitions(test_gpu_cli PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>")
@@ -79,6 +86,7 @@ target_compile_definitions(test_serve PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>"
 
 # Issue 13's hostile-input list, end to end through the rdusim binary (exit 2, one line, nothing written).
 add_executable(test_hostile_inputs $<TARGET_OBJECTS:rdusim_catch_main> tests/test_hostile_inputs.cpp)
+rdusim_reuse_pch(test_hostile_inputs)
 target_link_libraries(test_hostile_inputs PRIVATE rdusim_studies Catch2::Catch2)
 add_dependencies(test_hostile_inputs rdusim)
 target_compile_definitions(test_hostile_inputs PRIVATE RDUSIM_BIN="$<TARGET_FILE:rdusim>" RDUSIM_ROOT_DIR="${PROJECT_SOURCE_DIR}")
@@ -89,6 +97,7 @@ catch_discover_tests(test_hostile_inputs TEST_SPEC "[reproduce]" PROPERTIES TIME
 
 # Random valid machines/scenarios (seeded): finish or a named deadlock, never beat the roofline, repeat exactly.
 add_executable(test_property $<TARGET_OBJECTS:rdusim_catch_main> tests/test_property.cpp)
+rdusim_reuse_pch(test_property)
 target_link_libraries(test_property PRIVATE rdusim_studies Catch2::Catch2)
 catch_discover_tests(test_property PROPERTIES TIMEOUT 180 ENVIRONMENT "${RDUSIM_TEST_ENV}")
 
@@ -107,9 +116,13 @@ if(NOT RDUSIM_FUZZ AND RDUSIM_SANITIZE)
   foreach(t scenario trace overrides)
     set(seeds_${t} ${PROJECT_SOURCE_DIR}/tests/fuzz/seeds/${t})
   endforeach()
+  # The seeded mutation driver is compiled once and linked into every smoke target.
+  add_library(rdusim_mutate_main OBJECT tests/fuzz/mutate_main.cpp)
+  target_link_libraries(rdusim_mutate_main PRIVATE rdusim_core)
   foreach(t machine gpu_machine model scenario composition trace fusion_study coe_study overrides)
-    add_executable(smoke_${t} tests/fuzz/fuzz_${t}.cpp tests/fuzz/mutate_main.cpp)
+    add_executable(smoke_${t} tests/fuzz/fuzz_${t}.cpp $<TARGET_OBJECTS:rdusim_mutate_main>)
     target_link_libraries(smoke_${t} PRIVATE rdusim_studies)
+    rdusim_reuse_pch(smoke_${t})
     add_test(NAME fuzz_smoke_${t} COMMAND smoke_${t} ${RDUSIM_FUZZ_SMOKE_SECONDS} ${seeds_${t}})
     set_tests_properties(fuzz_smoke_${t} PROPERTIES LABELS fuzz TIMEOUT 120 ENVIRONMENT "${RDUSIM_TEST_ENV}")
   endforeach()
