@@ -20,7 +20,6 @@ namespace rdusim {
 enum class Fusion { kUnfused, kUnfusedEager, kFused };
 Fusion parse_fusion_name(const std::string& name, const std::string& file, const std::string& where);
 const char* fusion_name(Fusion f);
-inline bool is_unfused(Fusion f) { return f != Fusion::kFused; }
 
 using Sectioning = std::vector<std::vector<OpId>>;
 Sectioning cut_sections(const Graph& g, Fusion fusion);
