@@ -24,13 +24,18 @@ PcuArray::PcuArray(sc_core::sc_module_name name, const PcuParams& params, RunCon
 }
 
 double PcuArray::execute(ComputeClass cls, double flops, uint32_t n_pcus, uint64_t rows) {
+  double t = occupy(cls, flops, n_pcus, rows);
+  if (t > 0) sc_core::wait(ns(t));
+  return t;
+}
+
+double PcuArray::occupy(ComputeClass cls, double flops, uint32_t n_pcus, uint64_t rows) {
   // Exact (fractional) cycles: a chunk is a simulation artefact, so rounding each one up to a whole
   // cycle would make compute time grow with the chunk count.
   double t = exact_cycles(m_params, cls, flops, n_pcus, rows) / m_params.clock_ghz;
   m_flops += flops;
   m_pcu_busy_ns += t * n_pcus;
   ++m_chunks;
-  if (t > 0) sc_core::wait(ns(t));
   return t;
 }
 

@@ -61,11 +61,6 @@ struct Replayer::SectionRt {
 
 Replayer::Replayer(Socket& socket, RunContext& ctx, const ReplayParams& replay, CollectiveGroup group)
     : m_socket(socket), m_ctx(ctx), m_replay(replay), m_group(group) {
-  sc_core::sc_spawn_options opt;
-  opt.spawn_method();
-  opt.dont_initialize();
-  opt.set_sensitivity(&m_deliver);
-  sc_core::sc_spawn([this] { deliver(); }, (std::string(socket.name()) + "_rdn").c_str(), &opt);
   ctx.stats.add(socket, "rdn_d2d_bytes", m_d2d_bytes, "bytes", "stream bytes that crossed between the dies");
 }
 
@@ -101,30 +96,38 @@ void Replayer::loader_body(SectionRt& sec, StageRt& st, size_t load) {
     ctx->buf->reserve();
     uint64_t bytes = per + (j < extra ? 1 : 0);
     if (ctx->trace) ctx->issued[j] = now_ns();
-    tier.submit(bytes, false, MemDone(&Replayer::load_done, ctx, j), source);
+    tier.submit(bytes, false, MemScheduled{&Replayer::load_scheduled, ctx, j}, source);
     ++m_chunk_events;
   }
 }
 
-void Replayer::load_done(void* loader, uint64_t j, uint64_t bytes) {
+// A memory chunk's completion time is fixed (every piece admitted): it becomes visible in the
+// stage's buffer then, without a wake-up at completion.
+void Replayer::load_scheduled(void* loader, uint64_t j, uint64_t bytes, double done_ns) {
   LoadRt& rt = *static_cast<LoadRt*>(loader);
   SectionRt& sec = *rt.sec;
   StageRt& st = *rt.st;
-  double t = now_ns();
+  double t = to_ns(rt.buf->commit_at(sc_core::sc_time_stamp(), done_ns - now_ns()));  // on the kernel's time grid
   if (rt.trace) {
     double from = std::min(t, std::max(rt.issued[j], rt.last_done));
     rt.self->m_ctx.trace.slice(st.load_tracks[rt.load], rt.ms->name, from, t, {{"chunk", j}, {"bytes", double(bytes)}});
   }
   rt.last_done = std::max(rt.last_done, t);
-  if (sec.first_load_ns < 0) sec.first_load_ns = t;
+  if (sec.first_load_ns < 0 || t < sec.first_load_ns) sec.first_load_ns = t;
   sec.last_load_ns = std::max(sec.last_load_ns, t);
-  if (st.first_load_done_ns < 0) {
+  if (st.first_load_done_ns < 0 || t < st.first_load_done_ns) {
     st.first_load_done_ns = t;
     st.first_load = rt.load;
   }
-  rt.buf->commit();
 }
 
+// A stage runs ahead of the kernel: it keeps its own time `at` (never behind the kernel's) and
+// advances it by its compute, by the arrival times of inputs already in flight and by releases of
+// output credits already scheduled, all of which its buffers know (memory/stream_buffer.hpp). It
+// blocks only for an input or a credit that nobody has scheduled yet, and catches the kernel up
+// (waits until `at`) before it touches what other parties share in real time: DRAM requests, the
+// die-to-die link, all-reduces. A stage that ran chunk by chunk at the kernel's time would see
+// the same times; it would only cost one wake-up per chunk and per wait.
 void Replayer::stage_body(SectionRt& sec, StageRt& st) {
   const StagePlan& p = *st.plan;
   st.times.start_ns = now_ns();
@@ -140,14 +143,32 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
   const bool collective = p.collective_bytes > 0 && m_group.fabric && m_group.ranks > 1;
   std::shared_ptr<CollectivePipe> pipe;
   if (collective && p.collective_inflight > 1) pipe = start_collective_pipe(sec.seq, st.index, p);
+  const bool run_ahead = !collective;  // an all-reduce stage works at the kernel's time throughout
+  sc_core::sc_time at = sc_core::sc_time_stamp();
+  auto catch_up = [&] {
+    const sc_core::sc_time& now = sc_core::sc_time_stamp();
+    if (at > now) sc_core::wait(at - now);
+    at = sc_core::sc_time_stamp();
+  };
+  auto advance = [&](double t) {
+    at += ns(t);
+    if (!run_ahead) catch_up();
+  };
   uint32_t emitted = 0;  // chunks whose outputs have left (pipelined all-reduce)
   // What leaves the stage for chunk j: on-chip outputs, then HBM writes.
   auto emit = [&](uint32_t j) {
-    double w0 = now_ns();
+    double w0 = to_ns(at);
     for (int o : p.outputs) {
-      st.waiting.set(StageWait::Kind::kOutput, sec.buffers[o].get());
-      sec.buffers[o]->reserve();
-      send_chunk(*sec.buffers[o], sec.plan->buffers[o]);
+      StreamBuffer& b = *sec.buffers[o];
+      const BufferPlan& bp = sec.plan->buffers[o];
+      if (!b.reserve_by(at)) {
+        st.waiting.set(StageWait::Kind::kOutput, &b);
+        while (!b.reserve_by(at)) b.wait_release_scheduled();
+        st.waiting.clear();
+        if (at < sc_core::sc_time_stamp()) at = sc_core::sc_time_stamp();
+      }
+      if (!run_ahead || bp.crosses_die) catch_up();
+      send_chunk(b, bp, at);
     }
     // Writes are coalesced (the AGCU gathers small results) into requests of at least one
     // interleave granule, and issued without stalling compute until write credits run out.
@@ -155,8 +176,10 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
       pending += total / C + (j + 1 == C ? total % C : 0);
       DramTier& t = m_socket.tier(tier == Tier::kDdr);
       if (pending == 0 || (pending < t.params().interleave_bytes && j + 1 < C)) return;
+      catch_up();
       st.waiting.set(StageWait::Kind::kWriteCredits);
       st.writes->reserve();
+      at = sc_core::sc_time_stamp();
       StreamBuffer* wb = st.writes.get();
       t.submit(pending, true, MemDone(&write_done, wb, 0), write_source);
       pending = 0;
@@ -164,43 +187,52 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
     write(p.write_bytes, Tier::kHbm, pending_act);
     write(p.state_write_bytes, p.state_tier, pending_state);
     st.waiting.clear();
-    st.times.wait_output_ns += now_ns() - w0;
+    st.times.wait_output_ns += to_ns(at) - w0;
   };
   for (uint32_t i = 0; i < C; ++i) {
     for (size_t k = 0; k < p.inputs.size(); ++k) {
       const StageInput& in = p.inputs[k];
       StreamBuffer& b = in.from_memory ? *st.loads[in.stream] : *sec.buffers[in.buffer];
       uint64_t need = chunks_needed(in.dep, i, in.producer_chunks, C);
-      if (b.committed() < need) {
-        double t0 = now_ns();
-        st.waiting.set(StageWait::Kind::kInput, &b, need, b.committed());
+      sc_core::sc_time seen;
+      if (b.visible_at(need, seen) && seen <= at) continue;
+      double t0 = to_ns(at);
+      st.waiting.set(StageWait::Kind::kInput, &b, need, b.committed());
+      if (run_ahead) {
+        b.wait_scheduled(need);
+        b.visible_at(need, seen);
+        at = std::max(seen, std::max(at, sc_core::sc_time_stamp()));
+      } else {
         b.wait_committed(need);
-        st.waiting.clear();
-        (in.from_memory ? st.times.wait_memory_ns : st.times.wait_input_ns) += now_ns() - t0;
+        at = sc_core::sc_time_stamp();
       }
+      st.waiting.clear();
+      (in.from_memory ? st.times.wait_memory_ns : st.times.wait_input_ns) += to_ns(at) - t0;
     }
     ++m_chunk_events;
-    double t0 = now_ns();
-    double t = m_socket.pcu.execute(p.cls, flops_per_chunk, p.pcus, p.chunk_rows);
+    double t0 = to_ns(at);
+    double t = m_socket.pcu.occupy(p.cls, flops_per_chunk, p.pcus, p.chunk_rows);
+    if (t > 0) advance(t);
     if (collective && !pipe) {
       // One all-reduce per chunk.
       st.waiting.set(StageWait::Kind::kAllReduce, nullptr, i);
       run_collective_chunk(sec.seq, st.index, p, i);
       st.waiting.clear();
-      t = now_ns() - t0;
+      at = sc_core::sc_time_stamp();
+      t = to_ns(at) - t0;
     } else if (pipe) {
       pipe->queue.push_back(i);
       pipe->issued.notify();
     }
     if (i == 0 && p.cls != ComputeClass::kNone) {
       double fill = cycles_to_ns(m_socket.pcu.params(), m_socket.pcu.params().pipeline_latency_cycles);
-      sc_core::wait(ns(fill));
+      advance(fill);
       t += fill;
     }
     st.times.compute_ns += t;
     if (trace && t > 0) {
-      m_ctx.trace.slice(st.track, p.name, t0, now_ns(), {{"chunk", i}, {"pcus", p.pcus}});
-      if (!flow_drawn && st.first_load_done_ns >= 0 && !p.loads.empty()) {
+      m_ctx.trace.slice(st.track, p.name, t0, to_ns(at), {{"chunk", i}, {"pcus", p.pcus}});
+      if (!flow_drawn && st.first_load_done_ns >= 0 && st.first_load_done_ns <= t0 && !p.loads.empty()) {
         m_ctx.trace.flow(st.load_tracks[st.first_load], st.first_load_done_ns - 0.001, st.track, t0 + 0.001,
                          "weights->compute");
         flow_drawn = true;
@@ -215,6 +247,7 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
         st.waiting.set(StageWait::Kind::kAllReduce, nullptr, emitted);
         while (!pipe->done[emitted]) sc_core::wait(pipe->completed);
         st.waiting.clear();
+        at = sc_core::sc_time_stamp();
         emit(emitted++);
       }
       st.times.compute_ns += now_ns() - c0;
@@ -226,11 +259,12 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
       uint64_t keep_from = i + 1 < C ? (uint64_t(i + 1) * in.producer_chunks) / C : in.producer_chunks;
       StreamBuffer& b = in.from_memory ? *st.loads[in.stream] : *sec.buffers[in.buffer];
       if (keep_from > st.released[k]) {
-        b.release(keep_from - st.released[k]);
+        b.release_at(keep_from - st.released[k], at);
         st.released[k] = keep_from;
       }
     }
   }
+  catch_up();
   if (pipe) {
     pipe->closed = true;
     pipe->issued.notify();

@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "dataflow/delivery_queue.hpp"
 #include "dataflow/replay_params.hpp"
 #include "dataflow/section.hpp"
 #include "dataflow/socket.hpp"
@@ -91,7 +90,7 @@ class Replayer {
   void run_collective_chunk(uint64_t section_seq, uint64_t stage_index, const StagePlan& p, uint32_t i);
   std::shared_ptr<CollectivePipe> start_collective_pipe(uint64_t section_seq, uint64_t stage_index, const StagePlan& p);
   void loader_body(SectionRt& sec, StageRt& st, size_t load);
-  static void load_done(void* loader, uint64_t chunk, uint64_t bytes);  // a memory chunk arrived
+  static void load_scheduled(void* loader, uint64_t chunk, uint64_t bytes, double done_ns);
   std::shared_ptr<SectionRt> make_section(const SectionPlan& plan, bool trace_detail);
   // Spawns the section's loaders and stages; with `prev`, each stage first waits for the same stage
   // of the previous loop iteration (and memory inputs for the whole previous iteration).
@@ -99,10 +98,7 @@ class Replayer {
   SectionResult collect(SectionRt& sec, const std::string& stats_prefix);
 
   // RDN transport: chunks in flight between two stages become visible at their due time.
-  void send_chunk(StreamBuffer& buffer, const BufferPlan& plan);
-  void deliver();  // spawned SC_METHOD
-  DeliveryQueue m_in_flight;
-  sc_core::sc_event m_deliver;
+  void send_chunk(StreamBuffer& buffer, const BufferPlan& plan, const sc_core::sc_time& at);
   double m_d2d_free_ns = 0.0;
   uint64_t m_d2d_bytes = 0;
 

@@ -1,18 +1,21 @@
 // dataflow/replay_rdn.cpp
 // The on-chip network between a section's stages: a chunk sent into a PMU buffer becomes visible
-// after its RDN hops (and the die-to-die link, which serialises every crossing stream).
+// after its RDN hops (and the die-to-die link, which serialises every crossing stream). The arrival
+// time is known when the chunk is sent, so the buffer holds it as a deferred commit: no process
+// runs per delivery. `at` is the sender's time (a run-ahead stage's own, dataflow/replay.cpp); a
+// chunk that crosses the dies is sent at the kernel's time, since the link is shared.
 #include <algorithm>
 
 #include "dataflow/replay.hpp"
 
 namespace rdusim {
 
-void Replayer::send_chunk(StreamBuffer& buffer, const BufferPlan& plan) {
+void Replayer::send_chunk(StreamBuffer& buffer, const BufferPlan& plan, const sc_core::sc_time& at) {
   if (plan.transport_ns <= 0.0 && !plan.crosses_die) {
-    buffer.commit();
+    buffer.commit_at(at, 0.0);
     return;
   }
-  double now = now_ns(), due = now + plan.transport_ns;
+  double now = to_ns(at), due = now + plan.transport_ns;
   const RdnParams& rdn = m_socket.params.rdn;
   if (plan.crosses_die && rdn.d2d_bandwidth_gbps > 0.0) {
     // The die-to-die link serialises every crossing stream of this socket.
@@ -21,14 +24,7 @@ void Replayer::send_chunk(StreamBuffer& buffer, const BufferPlan& plan) {
     due = m_d2d_free_ns + plan.transport_ns;
   }
   if (plan.crosses_die) m_d2d_bytes += plan.chunk_bytes;
-  m_in_flight.push(due, &buffer, plan.crosses_die && rdn.d2d_bandwidth_gbps > 0.0, plan.transport_ns);
-  m_deliver.notify(ns(std::max(0.0, m_in_flight.top().due_ns - now)));
-}
-
-void Replayer::deliver() {
-  double now = now_ns();
-  while (StreamBuffer* b = m_in_flight.pop_due(now + 1e-3)) b->commit();
-  if (!m_in_flight.empty()) m_deliver.notify(ns(std::max(0.0, m_in_flight.top().due_ns - now)));
+  buffer.commit_at(at, due - now);
 }
 
 }  // namespace rdusim

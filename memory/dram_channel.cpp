@@ -27,7 +27,16 @@ bool DramChannel::has_room(uint64_t bytes) const {
   return backlog_bytes < 1e-6 || backlog_bytes + bytes <= m_params.queue_bytes;
 }
 
+// Requests whose completion runs nothing leave the queue when the next request arrives (the channel
+// does not wake for them); one with an on_done waits for serve(), and so do the ones behind it.
+void DramChannel::retire() {
+  double now = now_ns();
+  while (!m_in_service.empty() && !m_in_service.front().req.on_done && m_in_service.front().done_ns <= now + 1e-3)
+    m_in_service.pop_front();
+}
+
 void DramChannel::submit(MemRequest req) {
+  retire();
   if (m_waiting_count == 0 && has_room(req.bytes)) {
     admit(std::move(req));
   } else {
@@ -55,7 +64,10 @@ void DramChannel::admit(MemRequest req) {
   m_bus_free_ns = slot.bus_free_ns;
   (req.write ? m_bytes_written : m_bytes_read) += req.bytes;
   ++m_requests;
+  MemScheduled scheduled = req.on_scheduled;
+  if (req.on_done) ++m_callbacks_in_service;
   m_in_service.push_back({slot.done_ns, std::move(req)});
+  if (scheduled) scheduled(m_in_service.back().req.bytes, slot.done_ns);
 }
 
 void DramChannel::serve() {
@@ -67,7 +79,10 @@ void DramChannel::serve() {
   done.clear();
   while (!m_in_service.empty() && m_in_service.front().done_ns <= now + 1e-3) {
     MemRequest& req = m_in_service.front().req;
-    if (req.on_done) done.emplace_back(std::move(req.on_done), req.bytes);
+    if (req.on_done) {
+      done.emplace_back(std::move(req.on_done), req.bytes);
+      --m_callbacks_in_service;
+    }
     m_in_service.pop_front();
   }
   admit_waiting();
@@ -90,17 +105,32 @@ void DramChannel::admit_waiting() {
   }
 }
 
-// Wake at the next completion, or earlier when the bus backlog will have drained enough to admit
-// the next waiting request (so latency after the last byte never idles the bus).
+// With requests waiting: wake when the next one can be admitted, that is when the bus backlog
+// will have drained enough for it (so latency after the last byte never idles the bus) or, when
+// every queue slot is taken, at the next completion. Apart from that, only at the next completion
+// that has an on_done to run (a completion with none frees a slot, nothing else).
 void DramChannel::schedule_wake() {
   double now = now_ns();
-  double next = m_in_service.empty() ? -1.0 : m_in_service.front().done_ns;
+  double next = -1.0;
+  if (m_callbacks_in_service > 0) {
+    for (const InService& s : m_in_service) {
+      if (s.req.on_done) {
+        next = s.done_ns;
+        break;
+      }
+    }
+  }
   if (m_waiting_count > 0) {
+    if (!m_in_service.empty() && m_in_service.size() >= m_params.queue_depth &&
+        (next < 0 || m_in_service.front().done_ns < next))
+      next = m_in_service.front().done_ns;
     auto it = m_waiting.find(m_arbiter->pick(m_waiting));
     double room_at =
         m_bus_free_ns - double(m_params.queue_bytes - std::min(m_params.queue_bytes, it->second.front().bytes)) /
                             m_params.bandwidth_gbps;
-    if (room_at > now + 1e-3 && (next < 0 || room_at < next)) next = room_at;
+    // room_at not ahead (rounding kept the request out just now): the next completion, as ever.
+    if (room_at <= now + 1e-3 && !m_in_service.empty()) room_at = m_in_service.front().done_ns;
+    if (next < 0 || room_at < next) next = room_at;
   }
   if (next >= 0) m_wake.notify(ns(std::max(0.0, next - now)));
 }

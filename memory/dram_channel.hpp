@@ -60,18 +60,32 @@ class MemDone {
   std::function<void()> m_owned;
 };
 
+// What runs when a request is admitted and its completion time is therefore fixed (in-order service,
+// one latency): the requester learns `done_ns` at once and needs no wake-up at completion, so a
+// stream of loads into a StreamBuffer costs no channel activation per completion (commit_at).
+struct MemScheduled {
+  using Fn = void (*)(void* ctx, uint64_t arg, uint64_t bytes, double done_ns);
+  Fn fn = nullptr;
+  void* ctx = nullptr;
+  uint64_t arg = 0;
+  explicit operator bool() const { return fn != nullptr; }
+  void operator()(uint64_t bytes, double done_ns) const { fn(ctx, arg, bytes, done_ns); }
+};
+
 struct MemRequest {
   uint64_t bytes = 0;
   bool write = false;
   MemDone on_done;      // called from the channel's process at completion
   uint32_t source = 0;  // requester (a stream); waiting requests are admitted by source
+  MemScheduled on_scheduled;  // called at admission with the completion time (instead of on_done)
 };
 
 class DramChannel : public sc_core::sc_module {
  public:
   DramChannel(sc_core::sc_module_name name, const DramChannelParams& params, RunContext& ctx);
 
-  // Contract: always accepted; served in arrival order; on_done runs at start + bytes/bw + latency.
+  // Contract: always accepted; served in arrival order; on_done runs at start + bytes/bw + latency
+  // (on_scheduled runs at admission, with that time).
   void submit(MemRequest req);
   const DramChannelParams& params() const { return m_params; }
   uint64_t bytes_moved() const { return m_bytes_read + m_bytes_written; }
@@ -83,6 +97,7 @@ class DramChannel : public sc_core::sc_module {
   void admit(MemRequest req);
   void admit_waiting();
   void schedule_wake();
+  void retire();  // drops requests that have completed and run no callback
 
   struct InService {
     double done_ns;
@@ -94,6 +109,7 @@ class DramChannel : public sc_core::sc_module {
   std::vector<WaitingQueues::node_type> m_spare_queues;  // emptied sources' nodes, kept for reuse
   std::unique_ptr<Arbiter> m_arbiter;
   uint64_t m_waiting_count = 0;
+  uint64_t m_callbacks_in_service = 0;  // admitted requests with an on_done still to run
   bool has_room(uint64_t bytes) const;
   double m_bus_free_ns = 0.0;
   sc_core::sc_event m_wake;

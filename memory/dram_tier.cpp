@@ -30,13 +30,16 @@ uint64_t DramTier::bytes_moved() const {
   return sum;
 }
 
-void DramTier::submit(uint64_t bytes, bool write, MemDone on_done, uint32_t source) {
-  const uint32_t n = m_params.channels;
-  const uint64_t granule = m_params.interleave_bytes;
-  // Pieces: a request covering at least one full stripe is spread evenly over all channels;
-  // a smaller one touches ceil(bytes / granule) consecutive channels.
-  uint32_t pieces =
-      bytes >= granule * n ? n : static_cast<uint32_t>(std::max<uint64_t>(1, (bytes + granule - 1) / granule));
+namespace {
+// Pieces: a request covering at least one full stripe is spread evenly over all channels; a
+// smaller one touches ceil(bytes / granule) consecutive channels.
+uint32_t piece_count(uint64_t bytes, uint32_t channels, uint64_t granule) {
+  return bytes >= granule * channels ? channels
+                                     : static_cast<uint32_t>(std::max<uint64_t>(1, (bytes + granule - 1) / granule));
+}
+}  // namespace
+
+uint32_t DramTier::open_slot(Pending p) {
   uint32_t slot;
   if (m_free_slots.empty()) {
     slot = static_cast<uint32_t>(m_pending.size());
@@ -45,7 +48,25 @@ void DramTier::submit(uint64_t bytes, bool write, MemDone on_done, uint32_t sour
     slot = m_free_slots.back();
     m_free_slots.pop_back();
   }
-  m_pending[slot] = Pending{pieces, m_ctx.trace.on(), bytes, std::move(on_done)};
+  m_pending[slot] = std::move(p);
+  return slot;
+}
+
+void DramTier::submit(uint64_t bytes, bool write, MemDone on_done, uint32_t source) {
+  uint32_t pieces = piece_count(bytes, m_params.channels, m_params.interleave_bytes);
+  uint32_t slot = open_slot(Pending{pieces, m_ctx.trace.on(), bytes, std::move(on_done), {}, 0.0});
+  submit_pieces(bytes, write, source, slot, pieces, false);
+}
+
+void DramTier::submit(uint64_t bytes, bool write, MemScheduled on_scheduled, uint32_t source) {
+  uint32_t pieces = piece_count(bytes, m_params.channels, m_params.interleave_bytes);
+  uint32_t slot = open_slot(Pending{pieces, m_ctx.trace.on(), bytes, MemDone(), on_scheduled, 0.0});
+  submit_pieces(bytes, write, source, slot, pieces, true);
+}
+
+void DramTier::submit_pieces(uint64_t bytes, bool write, uint32_t source, uint32_t slot, uint32_t pieces,
+                             bool scheduled) {
+  const uint32_t n = m_params.channels;
   uint64_t base = bytes / pieces, extra = bytes % pieces;
   for (uint32_t i = 0; i < pieces; ++i) {
     uint64_t piece = base + (i < extra ? 1 : 0);
@@ -53,10 +74,27 @@ void DramTier::submit(uint64_t bytes, bool write, MemDone on_done, uint32_t sour
     req.bytes = piece;
     req.write = write;
     req.source = source;
-    req.on_done = MemDone(&DramTier::piece_done, this, slot);
+    if (scheduled)
+      req.on_scheduled = MemScheduled{&DramTier::piece_scheduled, this, slot};
+    else
+      req.on_done = MemDone(&DramTier::piece_done, this, slot);
     m_channels[m_next_channel]->submit(std::move(req));
     m_next_channel = (m_next_channel + 1) % n;
   }
+}
+
+void DramTier::piece_scheduled(void* tier, uint64_t slot, uint64_t piece_bytes, double done_ns) {
+  auto* self = static_cast<DramTier*>(tier);
+  Pending& p = self->m_pending[slot];
+  if (p.trace) self->m_completions.emplace_back(done_ns, piece_bytes);
+  p.done_ns = std::max(p.done_ns, done_ns);
+  if (--p.left > 0) return;
+  MemScheduled scheduled = p.scheduled;
+  uint64_t bytes = p.bytes;
+  double done = p.done_ns;
+  p.scheduled = MemScheduled();
+  self->m_free_slots.push_back(static_cast<uint32_t>(slot));
+  scheduled(bytes, done);
 }
 
 void DramTier::piece_done(void* tier, uint64_t slot, uint64_t piece_bytes) {

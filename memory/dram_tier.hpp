@@ -29,6 +29,9 @@ class DramTier : public sc_core::sc_module {
 
   // Contract: on_done runs once, when every piece of the request has completed, with `bytes`.
   void submit(uint64_t bytes, bool write, MemDone on_done, uint32_t source = 0);
+  // Contract: on_scheduled runs once, when the last piece has been admitted, with `bytes` and the
+  // time the request completes (its latest piece); nothing runs at completion.
+  void submit(uint64_t bytes, bool write, MemScheduled on_scheduled, uint32_t source = 0);
   const DramTierParams& params() const { return m_params; }
   double bandwidth_gbps() const { return m_params.total_bandwidth_gbps(); }
   uint64_t bytes_moved() const;
@@ -59,7 +62,12 @@ class DramTier : public sc_core::sc_module {
     bool trace = false;
     uint64_t bytes = 0;
     MemDone done;
+    MemScheduled scheduled;
+    double done_ns = 0.0;  // latest piece completion so far (scheduled requests)
   };
+  uint32_t open_slot(Pending p);
+  void submit_pieces(uint64_t bytes, bool write, uint32_t source, uint32_t slot, uint32_t pieces, bool scheduled);
+  static void piece_scheduled(void* tier, uint64_t slot, uint64_t piece_bytes, double done_ns);
   std::vector<Pending> m_pending;
   std::vector<uint32_t> m_free_slots;
   static void piece_done(void* tier, uint64_t slot, uint64_t piece_bytes);

@@ -26,11 +26,11 @@ inline bool default_resolution() {
 }
 }  // namespace detail
 
-inline double now_ns() {
-  const sc_core::sc_time& t = sc_core::sc_time_stamp();
+inline double to_ns(const sc_core::sc_time& t) {
   if (!detail::default_resolution()) return t.to_seconds() * 1e9;
   return static_cast<double>(t.value()) * 1000.0 * 1e-15 * 1e9;
 }
+inline double now_ns() { return to_ns(sc_core::sc_time_stamp()); }
 // Contract: throws SimError "simulated time: X ns exceeds the simulator's range" instead of
 // scheduling an overflowing (wrapped or clamped) time.
 inline sc_core::sc_time ns(double v) {
