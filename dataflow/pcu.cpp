@@ -30,13 +30,21 @@ double PcuArray::execute(ComputeClass cls, double flops, uint32_t n_pcus, uint64
 }
 
 double PcuArray::occupy(ComputeClass cls, double flops, uint32_t n_pcus, uint64_t rows) {
+  double t = chunk_ns(cls, flops, n_pcus, rows);
+  account(flops, t, n_pcus);
+  return t;
+}
+
+double PcuArray::chunk_ns(ComputeClass cls, double flops, uint32_t n_pcus, uint64_t rows) const {
   // Exact (fractional) cycles: a chunk is a simulation artefact, so rounding each one up to a whole
   // cycle would make compute time grow with the chunk count.
-  double t = exact_cycles(m_params, cls, flops, n_pcus, rows) / m_params.clock_ghz;
+  return exact_cycles(m_params, cls, flops, n_pcus, rows) / m_params.clock_ghz;
+}
+
+void PcuArray::account(double flops, double t, uint32_t n_pcus) {
   m_flops += flops;
   m_pcu_busy_ns += t * n_pcus;
   ++m_chunks;
-  return t;
 }
 
 }  // namespace rdusim

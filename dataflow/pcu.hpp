@@ -17,6 +17,9 @@ class PcuArray : public sc_core::sc_module {
   double execute(ComputeClass cls, double flops, uint32_t n_pcus, uint64_t rows);
   // The same accounting without the wait: for a stage that keeps its own time (replay run-ahead).
   double occupy(ComputeClass cls, double flops, uint32_t n_pcus, uint64_t rows);
+  // The parts of occupy(): a chunk's time, and its accounting (a stage's chunks all take the same).
+  double chunk_ns(ComputeClass cls, double flops, uint32_t n_pcus, uint64_t rows) const;
+  void account(double flops, double t, uint32_t n_pcus);
   const PcuParams& params() const { return m_params; }
   double pcu_busy_ns() const { return m_pcu_busy_ns; }
 

@@ -144,6 +144,8 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
   std::shared_ptr<CollectivePipe> pipe;
   if (collective && p.collective_inflight > 1) pipe = start_collective_pipe(sec.seq, st.index, p);
   const bool run_ahead = !collective;  // an all-reduce stage works at the kernel's time throughout
+  const double chunk_t = m_socket.pcu.chunk_ns(p.cls, flops_per_chunk, p.pcus, p.chunk_rows);
+  const sc_core::sc_time chunk_dt = chunk_t > 0 ? ns(chunk_t) : sc_core::SC_ZERO_TIME;
   sc_core::sc_time at = sc_core::sc_time_stamp();
   auto catch_up = [&] {
     const sc_core::sc_time& now = sc_core::sc_time_stamp();
@@ -211,8 +213,12 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
     }
     ++m_chunk_events;
     double t0 = to_ns(at);
-    double t = m_socket.pcu.occupy(p.cls, flops_per_chunk, p.pcus, p.chunk_rows);
-    if (t > 0) advance(t);
+    m_socket.pcu.account(flops_per_chunk, chunk_t, p.pcus);
+    double t = chunk_t;
+    if (t > 0) {
+      at += chunk_dt;
+      if (!run_ahead) catch_up();
+    }
     if (collective && !pipe) {
       // One all-reduce per chunk.
       st.waiting.set(StageWait::Kind::kAllReduce, nullptr, i);

@@ -9,7 +9,7 @@ namespace {
 
 class PriorityArbiter : public Arbiter {
  public:
-  uint32_t pick(const WaitingQueues& waiting) const override { return waiting.begin()->first; }
+  uint32_t pick(const WaitingQueues& waiting) const override { return waiting.begin()->source; }
   void admitted(uint32_t) override {}
 };
 
@@ -17,7 +17,7 @@ class RoundRobinArbiter : public Arbiter {
  public:
   uint32_t pick(const WaitingQueues& waiting) const override {
     auto it = waiting.lower_bound(m_next_source);
-    return (it == waiting.end() ? waiting.begin() : it)->first;
+    return (it == waiting.end() ? waiting.begin() : it)->source;
   }
   void admitted(uint32_t source) override { m_next_source = source + 1; }
 

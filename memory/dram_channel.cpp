@@ -40,18 +40,7 @@ void DramChannel::submit(MemRequest req) {
   if (m_waiting_count == 0 && has_room(req.bytes)) {
     admit(std::move(req));
   } else {
-    auto it = m_waiting.find(req.source);
-    if (it == m_waiting.end()) {
-      if (m_spare_queues.empty()) {
-        it = m_waiting.emplace(req.source, std::deque<MemRequest>{}).first;
-      } else {  // reuse an emptied queue's map node and deque buffers: no allocation
-        WaitingQueues::node_type node = std::move(m_spare_queues.back());
-        m_spare_queues.pop_back();
-        node.key() = req.source;
-        it = m_waiting.insert(std::move(node)).position;
-      }
-    }
-    it->second.push_back(std::move(req));
+    m_waiting[req.source].push_back(std::move(req));
     m_max_waiting = std::max<uint64_t>(m_max_waiting, ++m_waiting_count);
   }
   schedule_wake();
@@ -95,12 +84,12 @@ void DramChannel::serve() {
 void DramChannel::admit_waiting() {
   while (m_waiting_count > 0) {
     auto it = m_waiting.find(m_arbiter->pick(m_waiting));
-    if (!has_room(it->second.front().bytes)) break;
-    MemRequest next = std::move(it->second.front());
-    it->second.pop_front();
+    if (!has_room(it->q->front().bytes)) break;
+    MemRequest next = std::move(it->q->front());
+    it->q->pop_front();
     --m_waiting_count;
-    m_arbiter->admitted(it->first);
-    if (it->second.empty()) m_spare_queues.push_back(m_waiting.extract(it));
+    m_arbiter->admitted(it->source);
+    if (it->q->empty()) m_waiting.erase(it);
     admit(std::move(next));
   }
 }
@@ -126,13 +115,18 @@ void DramChannel::schedule_wake() {
       next = m_in_service.front().done_ns;
     auto it = m_waiting.find(m_arbiter->pick(m_waiting));
     double room_at =
-        m_bus_free_ns - double(m_params.queue_bytes - std::min(m_params.queue_bytes, it->second.front().bytes)) /
+        m_bus_free_ns - double(m_params.queue_bytes - std::min(m_params.queue_bytes, it->q->front().bytes)) /
                             m_params.bandwidth_gbps;
     // room_at not ahead (rounding kept the request out just now): the next completion, as ever.
     if (room_at <= now + 1e-3 && !m_in_service.empty()) room_at = m_in_service.front().done_ns;
     if (next < 0 || room_at < next) next = room_at;
   }
-  if (next >= 0) m_wake.notify(ns(std::max(0.0, next - now)));
+  if (next < 0) return;
+  sc_core::sc_time delay = ns(std::max(0.0, next - now));
+  if (m_controller)
+    m_controller->wake_at(m_index, sc_core::sc_time_stamp() + delay);
+  else
+    m_wake.notify(delay);
 }
 
 }  // namespace rdusim

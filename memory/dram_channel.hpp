@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "memory/arbiter.hpp"
+#include "memory/mem_request.hpp"
 #include "sim/core/run_context.hpp"
 #include "sim/core/time.hpp"
 
@@ -33,56 +34,24 @@ struct DramChannelParams {
   std::string arbitration = "priority";
 };
 
-// What runs when a request completes, called from the channel's process with the request's bytes.
-// The hot paths (replay loads and writes, tier pieces) pass a plain function with a context
-// pointer and an argument, which allocates nothing; anything callable with no arguments (a
-// lambda, a std::function) is accepted too and kept in a std::function.
-class MemDone {
+// Wakes channels for their controller: a tier serves all its channels from one process, so
+// channels due at the same time (the pieces of one striped request) cost one activation.
+class ChannelController {
  public:
-  using Fn = void (*)(void* ctx, uint64_t arg, uint64_t bytes);
-  MemDone() = default;
-  MemDone(Fn fn, void* ctx, uint64_t arg) : m_fn(fn), m_ctx(ctx), m_arg(arg) {}
-  template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, MemDone> &&
-                                                    std::is_invocable_r_v<void, std::decay_t<F>&>>>
-  MemDone(F&& f) : m_owned(std::forward<F>(f)) {}  // NOLINT: implicit, so callers pass lambdas as before
-  explicit operator bool() const { return m_fn != nullptr || static_cast<bool>(m_owned); }
-  void operator()(uint64_t bytes) const {
-    if (m_fn)
-      m_fn(m_ctx, m_arg, bytes);
-    else if (m_owned)
-      m_owned();
-  }
-
- private:
-  Fn m_fn = nullptr;
-  void* m_ctx = nullptr;
-  uint64_t m_arg = 0;
-  std::function<void()> m_owned;
-};
-
-// What runs when a request is admitted and its completion time is therefore fixed (in-order service,
-// one latency): the requester learns `done_ns` at once and needs no wake-up at completion, so a
-// stream of loads into a StreamBuffer costs no channel activation per completion (commit_at).
-struct MemScheduled {
-  using Fn = void (*)(void* ctx, uint64_t arg, uint64_t bytes, double done_ns);
-  Fn fn = nullptr;
-  void* ctx = nullptr;
-  uint64_t arg = 0;
-  explicit operator bool() const { return fn != nullptr; }
-  void operator()(uint64_t bytes, double done_ns) const { fn(ctx, arg, bytes, done_ns); }
-};
-
-struct MemRequest {
-  uint64_t bytes = 0;
-  bool write = false;
-  MemDone on_done;      // called from the channel's process at completion
-  uint32_t source = 0;  // requester (a stream); waiting requests are admitted by source
-  MemScheduled on_scheduled;  // called at admission with the completion time (instead of on_done)
+  virtual ~ChannelController() = default;
+  virtual void wake_at(uint32_t channel, const sc_core::sc_time& at) = 0;
 };
 
 class DramChannel : public sc_core::sc_module {
  public:
   DramChannel(sc_core::sc_module_name name, const DramChannelParams& params, RunContext& ctx);
+  // Hands the channel's wake-ups to `controller` (which then calls serve() at those times); a
+  // channel without one wakes its own process.
+  void set_controller(ChannelController* controller, uint32_t index) {
+    m_controller = controller;
+    m_index = index;
+  }
+  void serve();  // the channel's work at a wake-up: completions, admissions, the next wake-up
 
   // Contract: always accepted; served in arrival order; on_done runs at start + bytes/bw + latency
   // (on_scheduled runs at admission, with that time).
@@ -93,7 +62,6 @@ class DramChannel : public sc_core::sc_module {
 
  private:
   SC_HAS_PROCESS(DramChannel);
-  void serve();  // SC_METHOD; sleeps until the next completion
   void admit(MemRequest req);
   void admit_waiting();
   void schedule_wake();
@@ -104,9 +72,10 @@ class DramChannel : public sc_core::sc_module {
     MemRequest req;
   };
   DramChannelParams m_params;
-  std::deque<InService> m_in_service;
-  WaitingQueues m_waiting;                               // per source
-  std::vector<WaitingQueues::node_type> m_spare_queues;  // emptied sources' nodes, kept for reuse
+  ChannelController* m_controller = nullptr;
+  uint32_t m_index = 0;
+  Fifo<InService> m_in_service;
+  WaitingQueues m_waiting;  // per source
   std::unique_ptr<Arbiter> m_arbiter;
   uint64_t m_waiting_count = 0;
   uint64_t m_callbacks_in_service = 0;  // admitted requests with an on_done still to run

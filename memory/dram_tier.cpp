@@ -10,7 +10,13 @@ DramTier::DramTier(sc_core::sc_module_name name, const DramTierParams& params, R
     : sc_core::sc_module(name), m_params(params), m_ctx(ctx) {
   for (uint32_t i = 0; i < params.channels; ++i) {
     m_channels.push_back(std::make_unique<DramChannel>(fmt::format("ch{}", i).c_str(), params.channel, ctx));
+    m_channels.back()->set_controller(this, i);
   }
+  m_wake_at.assign(params.channels, sc_core::SC_ZERO_TIME);
+  m_wake_pending.assign(params.channels, 0);
+  SC_METHOD(serve_channels);
+  sensitive << m_wake;
+  dont_initialize();
   ctx.stats.add(*this, "peak_used_bytes", m_peak_used_bytes, "bytes", "most bytes placed in the tier at once");
   ctx.stats.derived(
       *this, "bytes_moved", "bytes", [this] { return static_cast<double>(bytes_moved()); },
@@ -22,6 +28,32 @@ DramTier::DramTier(sc_core::sc_module_name name, const DramTierParams& params, R
         return t > 0 ? static_cast<double>(bytes_moved()) / (bandwidth_gbps() * t) : 0.0;
       },
       "bytes moved over (peak bandwidth x simulated time)");
+}
+
+// A channel's wake-up: the earliest asked for stands (as for one timed notification per channel).
+void DramTier::wake_at(uint32_t channel, const sc_core::sc_time& at) {
+  if (m_wake_pending[channel] && !(at < m_wake_at[channel])) return;
+  m_wake_at[channel] = at;
+  m_wake_pending[channel] = 1;
+  m_wake.notify(at - sc_core::sc_time_stamp());  // the earlier of two notifications wins
+}
+
+void DramTier::serve_channels() {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  for (uint32_t i = 0; i < m_channels.size(); ++i) {
+    if (!m_wake_pending[i] || m_wake_at[i] > now) continue;
+    m_wake_pending[i] = 0;
+    m_channels[i]->serve();  // may ask for wake-ups of this and other channels
+  }
+  bool any = false;
+  sc_core::sc_time next;
+  for (uint32_t i = 0; i < m_channels.size(); ++i) {
+    if (m_wake_pending[i] && (!any || m_wake_at[i] < next)) {
+      next = m_wake_at[i];
+      any = true;
+    }
+  }
+  if (any) m_wake.notify(next > now ? next - now : sc_core::SC_ZERO_TIME);
 }
 
 uint64_t DramTier::bytes_moved() const {
@@ -60,6 +92,16 @@ void DramTier::submit(uint64_t bytes, bool write, MemDone on_done, uint32_t sour
 
 void DramTier::submit(uint64_t bytes, bool write, MemScheduled on_scheduled, uint32_t source) {
   uint32_t pieces = piece_count(bytes, m_params.channels, m_params.interleave_bytes);
+  if (pieces == 1 && !m_ctx.trace.on()) {  // one piece, nothing to gather or trace: straight to its channel
+    MemRequest req;
+    req.bytes = bytes;
+    req.write = write;
+    req.source = source;
+    req.on_scheduled = on_scheduled;
+    m_channels[m_next_channel]->submit(std::move(req));
+    m_next_channel = (m_next_channel + 1) % m_params.channels;
+    return;
+  }
   uint32_t slot = open_slot(Pending{pieces, m_ctx.trace.on(), bytes, MemDone(), on_scheduled, 0.0});
   submit_pieces(bytes, write, source, slot, pieces, true);
 }

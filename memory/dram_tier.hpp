@@ -23,7 +23,7 @@ struct DramTierParams {
   double total_bandwidth_gbps() const { return channel.bandwidth_gbps * channels; }
 };
 
-class DramTier : public sc_core::sc_module {
+class DramTier : public sc_core::sc_module, public ChannelController {
  public:
   DramTier(sc_core::sc_module_name name, const DramTierParams& params, RunContext& ctx);
 
@@ -46,11 +46,17 @@ class DramTier : public sc_core::sc_module {
 
   // Emits the bandwidth counter track (GB/s per bin) into the trace; called once after the run.
   void flush_trace(double bin_ns);
+  void wake_at(uint32_t channel, const sc_core::sc_time& at) override;
 
  private:
   DramTierParams m_params;
   RunContext& m_ctx;
+  SC_HAS_PROCESS(DramTier);
+  void serve_channels();  // SC_METHOD: serves every channel due now, in channel order
   std::vector<std::unique_ptr<DramChannel>> m_channels;
+  std::vector<sc_core::sc_time> m_wake_at;  // per channel
+  std::vector<char> m_wake_pending;
+  sc_core::sc_event m_wake;
   uint32_t m_next_channel = 0;
   std::map<std::string, double> m_regions;
   double m_used_bytes = 0.0;

@@ -88,7 +88,11 @@ void StreamBuffer::commit() {
 
 sc_core::sc_time StreamBuffer::commit_at(const sc_core::sc_time& base, double delay_ns) {
   const sc_core::sc_time& now = sc_core::sc_time_stamp();
-  sc_core::sc_time at = base + ns(std::max(0.0, delay_ns));
+  if (delay_ns != m_last_delay_ns) {  // a stream's hop repeats: convert it once
+    m_last_delay_ns = delay_ns;
+    m_last_delay = ns(std::max(0.0, delay_ns));
+  }
+  sc_core::sc_time at = base + m_last_delay;
   if (at <= now) {
     commit();
     return now;

@@ -87,6 +87,8 @@ class StreamBuffer {
   bool m_producer_waiting = false;
   double m_producer_stall_ns = 0.0;
   double m_consumer_stall_ns = 0.0;
+  double m_last_delay_ns = -1.0;  // commit_at's last delay and its kernel time
+  sc_core::sc_time m_last_delay;
   sc_core::sc_event m_space;
   sc_core::sc_event m_data;
 };
