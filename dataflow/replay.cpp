@@ -227,8 +227,7 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
       at = sc_core::sc_time_stamp();
       t = to_ns(at) - t0;
     } else if (pipe) {
-      pipe->queue.push_back(i);
-      pipe->issued.notify();
+      issue_collective_chunk(pipe, i);
     }
     if (i == 0 && p.cls != ComputeClass::kNone) {
       double fill = cycles_to_ns(m_socket.pcu.params(), m_socket.pcu.params().pipeline_latency_cycles);
@@ -325,28 +324,49 @@ std::shared_ptr<Replayer::SectionRt> Replayer::make_section(const SectionPlan& p
   return sec;
 }
 
+void Replayer::run_on_thread(std::function<void()> job) {
+  if (!m_idle_threads.empty()) {
+    std::shared_ptr<PoolThread> t = std::move(m_idle_threads.back());
+    m_idle_threads.pop_back();
+    t->job = std::move(job);
+    t->go.notify();  // runs in this evaluation phase, as a newly spawned thread would
+    return;
+  }
+  auto t = std::make_shared<PoolThread>();
+  t->job = std::move(job);
+  // The thread owns its PoolThread (and outlives this replayer, idle, until the kernel ends).
+  sc_core::sc_spawn(
+      [this, t] {
+        for (;;) {
+          std::function<void()> job = std::move(t->job);
+          t->job = nullptr;
+          job();
+          job = nullptr;  // drops what the job held (its section) now
+          m_idle_threads.push_back(t);
+          sc_core::wait(t->go);
+        }
+      },
+      nullptr);
+}
+
 void Replayer::spawn_section(const std::shared_ptr<SectionRt>& sec, const std::shared_ptr<SectionRt>& prev) {
   for (auto& st : sec->stages) {
     StageRt* s = st.get();
-    sc_core::sc_spawn(
-        [this, sec, prev, s] {
-          if (prev) {
-            StageRt& before = *prev->stages[s->index];
-            if (!before.done) sc_core::wait(before.done_ev);
-          }
-          for (size_t l = 0; l < s->loads.size(); ++l) {
-            bool activation = s->plan->loads[l].name.find(".in.") != std::string::npos;
-            sc_core::sc_spawn(
-                [this, sec, prev, s, l, activation] {
-                  // The previous layer's output exists only once that iteration has finished.
-                  if (prev && activation && prev->running > 0) sc_core::wait(prev->all_done);
-                  loader_body(*sec, *s, l);
-                },
-                nullptr);
-          }
-          stage_body(*sec, *s);
-        },
-        nullptr);
+    run_on_thread([this, sec, prev, s] {
+      if (prev) {
+        StageRt& before = *prev->stages[s->index];
+        if (!before.done) sc_core::wait(before.done_ev);
+      }
+      for (size_t l = 0; l < s->loads.size(); ++l) {
+        bool activation = s->plan->loads[l].name.find(".in.") != std::string::npos;
+        run_on_thread([this, sec, prev, s, l, activation] {
+          // The previous layer's output exists only once that iteration has finished.
+          if (prev && activation && prev->running > 0) sc_core::wait(prev->all_done);
+          loader_body(*sec, *s, l);
+        });
+      }
+      stage_body(*sec, *s);
+    });
   }
 }
 

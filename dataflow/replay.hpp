@@ -5,6 +5,7 @@
 // while the simulation runs (sc_spawn), so one elaboration replays any number of sections.
 #pragma once
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -81,20 +82,34 @@ class Replayer {
   struct LoadRt;
   void stage_body(SectionRt& sec, StageRt& st);
   // Pipelined all-reduce chunks of one stage: the stage queues chunk indices, workers run them.
+  // Workers are spawned as chunks find none idle, up to collective_inflight: a stage that keeps
+  // few all-reduces in flight creates few threads.
   struct CollectivePipe {
     std::deque<uint32_t> queue;
     std::vector<char> done;
     bool closed = false;
+    uint64_t section_seq = 0, stage_index = 0;
+    const StagePlan* plan = nullptr;
+    uint32_t workers = 0, idle = 0;
     sc_core::sc_event issued, completed;
   };
   void run_collective_chunk(uint64_t section_seq, uint64_t stage_index, const StagePlan& p, uint32_t i);
   std::shared_ptr<CollectivePipe> start_collective_pipe(uint64_t section_seq, uint64_t stage_index, const StagePlan& p);
+  void issue_collective_chunk(const std::shared_ptr<CollectivePipe>& pipe, uint32_t i);
   void loader_body(SectionRt& sec, StageRt& st, size_t load);
   static void load_scheduled(void* loader, uint64_t chunk, uint64_t bytes, double done_ns);
   std::shared_ptr<SectionRt> make_section(const SectionPlan& plan, bool trace_detail);
   // Spawns the section's loaders and stages; with `prev`, each stage first waits for the same stage
   // of the previous loop iteration (and memory inputs for the whole previous iteration).
   void spawn_section(const std::shared_ptr<SectionRt>& sec, const std::shared_ptr<SectionRt>& prev);
+  // Runs `job` on a thread of its own: one that finished an earlier job, or a new one. Spawning a
+  // SystemC thread allocates, guards and first-touches a stack; a replay runs thousands of jobs.
+  struct PoolThread {
+    std::function<void()> job;
+    sc_core::sc_event go;
+  };
+  void run_on_thread(std::function<void()> job);
+  std::vector<std::shared_ptr<PoolThread>> m_idle_threads;
   SectionResult collect(SectionRt& sec, const std::string& stats_prefix);
 
   // RDN transport: chunks in flight between two stages become visible at their due time.

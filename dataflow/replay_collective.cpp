@@ -17,22 +17,33 @@ std::shared_ptr<Replayer::CollectivePipe> Replayer::start_collective_pipe(uint64
                                                                           const StagePlan& p) {
   auto pipe = std::make_shared<CollectivePipe>();
   pipe->done.assign(p.chunks, 0);
-  for (uint32_t w = 0; w < p.collective_inflight; ++w) {
-    sc_core::sc_spawn(
-        [this, pipe, section_seq, stage_index, &p] {
-          for (;;) {
-            while (pipe->queue.empty() && !pipe->closed) sc_core::wait(pipe->issued);
-            if (pipe->queue.empty()) return;
-            uint32_t i = pipe->queue.front();
-            pipe->queue.pop_front();
-            run_collective_chunk(section_seq, stage_index, p, i);
-            pipe->done[i] = 1;
-            pipe->completed.notify();
-          }
-        },
-        nullptr);
-  }
+  pipe->section_seq = section_seq;
+  pipe->stage_index = stage_index;
+  pipe->plan = &p;
   return pipe;
+}
+
+void Replayer::issue_collective_chunk(const std::shared_ptr<CollectivePipe>& pipe, uint32_t i) {
+  pipe->queue.push_back(i);
+  pipe->issued.notify();  // idle workers (woken, not yet run, still count as idle) take queued chunks
+  if (pipe->queue.size() <= pipe->idle || pipe->workers >= pipe->plan->collective_inflight) return;
+  ++pipe->workers;  // no idle worker for this chunk: one more, as if it had been waiting all along
+  run_on_thread([this, pipe] {
+    for (;;) {
+      if (!pipe->queue.empty()) {
+        uint32_t c = pipe->queue.front();
+        pipe->queue.pop_front();
+        run_collective_chunk(pipe->section_seq, pipe->stage_index, *pipe->plan, c);
+        pipe->done[c] = 1;
+        pipe->completed.notify();
+        continue;
+      }
+      if (pipe->closed) return;
+      ++pipe->idle;
+      sc_core::wait(pipe->issued);
+      --pipe->idle;
+    }
+  });
 }
 
 }  // namespace rdusim

@@ -38,12 +38,19 @@ void DramChannel::retire() {
 void DramChannel::submit(MemRequest req) {
   retire();
   if (m_waiting_count == 0 && has_room(req.bytes)) {
+    bool callback = static_cast<bool>(req.on_done);
     admit(std::move(req));
-  } else {
-    m_waiting[req.source].push_back(std::move(req));
-    m_max_waiting = std::max<uint64_t>(m_max_waiting, ++m_waiting_count);
+    // Nothing waits, and an admitted request without a callback moves no wake-up.
+    if (callback) schedule_wake();
+    return;
   }
-  schedule_wake();
+  const bool was_waiting = m_waiting_count > 0;
+  const uint32_t pick_before = was_waiting ? m_arbiter->pick(m_waiting) : 0;
+  m_waiting[req.source].push_back(std::move(req));
+  m_max_waiting = std::max<uint64_t>(m_max_waiting, ++m_waiting_count);
+  // With requests already waiting a wake-up is pending for the one picked next; it stands unless
+  // the newcomer is picked before it.
+  if (!was_waiting || m_arbiter->pick(m_waiting) != pick_before) schedule_wake();
 }
 
 void DramChannel::admit(MemRequest req) {

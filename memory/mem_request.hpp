@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <type_traits>
 #include <utility>
 
@@ -11,7 +12,7 @@ namespace rdusim {
 // What runs when a request completes, called from the channel's process with the request's bytes.
 // The hot paths (replay loads and writes, tier pieces) pass a plain function with a context
 // pointer and an argument, which allocates nothing; anything callable with no arguments (a
-// lambda, a std::function) is accepted too and kept in a std::function.
+// lambda, a std::function) is accepted too and kept in a std::function on the heap.
 class MemDone {
  public:
   using Fn = void (*)(void* ctx, uint64_t arg, uint64_t bytes);
@@ -19,20 +20,22 @@ class MemDone {
   MemDone(Fn fn, void* ctx, uint64_t arg) : m_fn(fn), m_ctx(ctx), m_arg(arg) {}
   template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, MemDone> &&
                                                     std::is_invocable_r_v<void, std::decay_t<F>&>>>
-  MemDone(F&& f) : m_owned(std::forward<F>(f)) {}  // NOLINT: implicit, so callers pass lambdas as before
-  explicit operator bool() const { return m_fn != nullptr || static_cast<bool>(m_owned); }
+  MemDone(F&& f)  // NOLINT: implicit, so callers pass lambdas as before
+      : m_owned(std::make_unique<std::function<void()>>(std::forward<F>(f))) {}
+  explicit operator bool() const { return m_fn != nullptr || m_owned != nullptr; }
   void operator()(uint64_t bytes) const {
     if (m_fn)
       m_fn(m_ctx, m_arg, bytes);
     else if (m_owned)
-      m_owned();
+      (*m_owned)();
   }
 
  private:
   Fn m_fn = nullptr;
   void* m_ctx = nullptr;
   uint64_t m_arg = 0;
-  std::function<void()> m_owned;
+  // Cold callers' callables live on the heap: a request stays small (it waits in deep queues).
+  std::unique_ptr<std::function<void()>> m_owned;
 };
 
 // What runs when a request is admitted and its completion time is therefore fixed (in-order service,
