@@ -13,14 +13,58 @@
 
 namespace rdusim {
 
-// Requests waiting at a channel: one FIFO per source, sources in ascending id order, never an
-// empty FIFO. Few sources wait at once (one per stream), so the index is a flat vector scanned in
-// place; the FIFOs themselves stay put, and an emptied one keeps its buffers for the next source.
+// One source's waiting requests, in order. Consecutive requests of a stream are alike but for
+// their callback's arg (a chunk index or a tier slot), so they are kept as runs: one request and
+// a count, with the args beside them, 8 bytes per waiting request instead of a whole one (queues
+// are hundreds deep at every channel: memory traffic, not work, was what admitting them cost).
+class SourceQueue {
+ public:
+  void push_back(MemRequest r) {
+    uint64_t arg = r.on_scheduled ? r.on_scheduled.arg : r.on_done.arg();
+    if (!m_runs.empty() && same_but_arg(m_runs.back().proto, r)) {
+      ++m_runs.back().count;
+    } else {
+      m_runs.push_back(Run{std::move(r), 1});
+    }
+    m_args.push_back(arg);
+  }
+  bool empty() const { return m_runs.empty(); }
+  uint64_t front_bytes() const { return m_runs.front().proto.bytes; }
+  // Contract: not empty.
+  MemRequest pop_front() {
+    Run& run = m_runs.front();
+    uint64_t arg = m_args.front();
+    m_args.pop_front();
+    MemRequest out;
+    if (--run.count == 0) {
+      out = std::move(run.proto);
+      m_runs.pop_front();
+    } else {
+      out.bytes = run.proto.bytes;
+      out.write = run.proto.write;
+      out.source = run.proto.source;
+      out.on_scheduled = run.proto.on_scheduled;
+      if (run.proto.on_done) out.on_done = run.proto.on_done.with_arg(arg);
+    }
+    if (out.on_scheduled) out.on_scheduled.arg = arg;
+    if (out.on_done && out.on_done.plain()) out.on_done = out.on_done.with_arg(arg);
+    return out;
+  }
+
+ private:
+  struct Run {
+    MemRequest proto;
+    uint32_t count = 0;
+  };
+  Fifo<Run> m_runs;
+  Fifo<uint64_t> m_args;
+};
+
 class WaitingQueues {
  public:
   struct Entry {
     uint32_t source = 0;
-    Fifo<MemRequest>* q = nullptr;
+    SourceQueue* q = nullptr;
   };
   using iterator = std::vector<Entry>::iterator;
   using const_iterator = std::vector<Entry>::const_iterator;
@@ -38,13 +82,13 @@ class WaitingQueues {
     return m_entries.end();
   }
   // The FIFO of `source`, made (in order) when it has none.
-  Fifo<MemRequest>& operator[](uint32_t source) {
+  SourceQueue& operator[](uint32_t source) {
     auto it = m_entries.begin();
     while (it != m_entries.end() && it->source < source) ++it;
     if (it != m_entries.end() && it->source == source) return *it->q;
-    Fifo<MemRequest>* q;
+    SourceQueue* q;
     if (m_spare.empty()) {
-      m_pool.push_back(std::make_unique<Fifo<MemRequest>>());
+      m_pool.push_back(std::make_unique<SourceQueue>());
       q = m_pool.back().get();
     } else {
       q = m_spare.back();
@@ -60,8 +104,8 @@ class WaitingQueues {
 
  private:
   std::vector<Entry> m_entries;
-  std::vector<std::unique_ptr<Fifo<MemRequest>>> m_pool;
-  std::vector<Fifo<MemRequest>*> m_spare;
+  std::vector<std::unique_ptr<SourceQueue>> m_pool;
+  std::vector<SourceQueue*> m_spare;
 };
 
 class Arbiter {

@@ -31,7 +31,7 @@ bool DramChannel::has_room(uint64_t bytes) const {
 // does not wake for them); one with an on_done waits for serve(), and so do the ones behind it.
 void DramChannel::retire() {
   double now = now_ns();
-  while (!m_in_service.empty() && !m_in_service.front().req.on_done && m_in_service.front().done_ns <= now + 1e-3)
+  while (!m_in_service.empty() && !m_in_service.front().on_done && m_in_service.front().done_ns <= now + 1e-3)
     m_in_service.pop_front();
 }
 
@@ -62,8 +62,8 @@ void DramChannel::admit(MemRequest req) {
   ++m_requests;
   MemScheduled scheduled = req.on_scheduled;
   if (req.on_done) ++m_callbacks_in_service;
-  m_in_service.push_back({slot.done_ns, std::move(req)});
-  if (scheduled) scheduled(m_in_service.back().req.bytes, slot.done_ns);
+  m_in_service.push_back({slot.done_ns, req.bytes, std::move(req.on_done)});
+  if (scheduled) scheduled(req.bytes, slot.done_ns);
 }
 
 void DramChannel::serve() {
@@ -74,7 +74,7 @@ void DramChannel::serve() {
   done.swap(m_done_scratch);  // reuses the buffer: no allocation per activation
   done.clear();
   while (!m_in_service.empty() && m_in_service.front().done_ns <= now + 1e-3) {
-    MemRequest& req = m_in_service.front().req;
+    InService& req = m_in_service.front();
     if (req.on_done) {
       done.emplace_back(std::move(req.on_done), req.bytes);
       --m_callbacks_in_service;
@@ -91,9 +91,8 @@ void DramChannel::serve() {
 void DramChannel::admit_waiting() {
   while (m_waiting_count > 0) {
     auto it = m_waiting.find(m_arbiter->pick(m_waiting));
-    if (!has_room(it->q->front().bytes)) break;
-    MemRequest next = std::move(it->q->front());
-    it->q->pop_front();
+    if (!has_room(it->q->front_bytes())) break;
+    MemRequest next = it->q->pop_front();
     --m_waiting_count;
     m_arbiter->admitted(it->source);
     if (it->q->empty()) m_waiting.erase(it);
@@ -110,7 +109,7 @@ void DramChannel::schedule_wake() {
   double next = -1.0;
   if (m_callbacks_in_service > 0) {
     for (const InService& s : m_in_service) {
-      if (s.req.on_done) {
+      if (s.on_done) {
         next = s.done_ns;
         break;
       }
@@ -122,7 +121,7 @@ void DramChannel::schedule_wake() {
       next = m_in_service.front().done_ns;
     auto it = m_waiting.find(m_arbiter->pick(m_waiting));
     double room_at =
-        m_bus_free_ns - double(m_params.queue_bytes - std::min(m_params.queue_bytes, it->q->front().bytes)) /
+        m_bus_free_ns - double(m_params.queue_bytes - std::min(m_params.queue_bytes, it->q->front_bytes())) /
                             m_params.bandwidth_gbps;
     // room_at not ahead (rounding kept the request out just now): the next completion, as ever.
     if (room_at <= now + 1e-3 && !m_in_service.empty()) room_at = m_in_service.front().done_ns;

@@ -67,9 +67,10 @@ class DramChannel : public sc_core::sc_module {
   void schedule_wake();
   void retire();  // drops requests that have completed and run no callback
 
-  struct InService {
+  struct InService {  // what is left of an admitted request: when it completes, and its callback
     double done_ns;
-    MemRequest req;
+    uint64_t bytes;
+    MemDone on_done;
   };
   DramChannelParams m_params;
   ChannelController* m_controller = nullptr;

@@ -23,6 +23,12 @@ class MemDone {
   MemDone(F&& f)  // NOLINT: implicit, so callers pass lambdas as before
       : m_owned(std::make_unique<std::function<void()>>(std::forward<F>(f))) {}
   explicit operator bool() const { return m_fn != nullptr || m_owned != nullptr; }
+  // A plain function with a context (no owned callable): such callbacks differ only in their arg,
+  // so a queue of them can keep one copy and the args (memory/arbiter.hpp).
+  bool plain() const { return m_fn != nullptr && m_owned == nullptr; }
+  bool same_target(const MemDone& o) const { return m_fn == o.m_fn && m_ctx == o.m_ctx; }
+  uint64_t arg() const { return m_arg; }
+  MemDone with_arg(uint64_t arg) const { return MemDone(m_fn, m_ctx, arg); }  // contract: plain()
   void operator()(uint64_t bytes) const {
     if (m_fn)
       m_fn(m_ctx, m_arg, bytes);
@@ -57,5 +63,16 @@ struct MemRequest {
   uint32_t source = 0;  // requester (a stream); waiting requests are admitted by source
   MemScheduled on_scheduled;  // called at admission with the completion time (instead of on_done)
 };
+
+// Whether two requests differ at most in their callback's arg; then `arg` is the one of `r`.
+inline bool same_but_arg(const MemRequest& a, const MemRequest& r) {
+  if (a.bytes != r.bytes || a.write != r.write || a.source != r.source) return false;
+  if (r.on_scheduled && !r.on_done)
+    return a.on_scheduled && !a.on_done && a.on_scheduled.fn == r.on_scheduled.fn &&
+           a.on_scheduled.ctx == r.on_scheduled.ctx;
+  if (r.on_done.plain() && !r.on_scheduled)
+    return a.on_done.plain() && !a.on_scheduled && a.on_done.same_target(r.on_done);
+  return false;
+}
 
 }  // namespace rdusim

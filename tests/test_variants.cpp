@@ -106,6 +106,37 @@ TEST_CASE("arbiters: priority takes the lowest source, round_robin the next afte
   CHECK(rr->pick(w) == 5);
 }
 
+// A source's waiting requests are stored as runs (one request and the args of the rest): what
+// comes out is what went in, in order, whatever the runs look like.
+TEST_CASE("a source queue gives back its requests in order, args and callables intact", "[memory]") {
+  static std::vector<uint64_t> fired;
+  auto note = [](void*, uint64_t arg, uint64_t) { fired.push_back(arg); };
+  auto note_at = [](void*, uint64_t arg, uint64_t, double) { fired.push_back(1000 + arg); };
+  fired.clear();
+  int owned_calls = 0;
+  SourceQueue q;
+  for (uint64_t j = 0; j < 3; ++j) q.push_back(MemRequest{4096, false, MemDone(note, nullptr, j), 7});
+  q.push_back(MemRequest{2048, false, MemDone(note, nullptr, 3), 7});  // other size: a new run
+  q.push_back(MemRequest{2048, false, [&] { ++owned_calls; }, 7});     // an owned callable: its own run
+  for (uint64_t j = 5; j < 7; ++j) {
+    MemRequest r{4096, true, {}, 7};
+    r.on_scheduled = MemScheduled{note_at, nullptr, j};
+    q.push_back(std::move(r));
+  }
+  std::vector<uint64_t> bytes;
+  while (!q.empty()) {
+    uint64_t b = q.front_bytes();
+    MemRequest r = q.pop_front();
+    CHECK(r.bytes == b);
+    bytes.push_back(r.bytes);
+    if (r.on_scheduled) r.on_scheduled(r.bytes, 0.0);
+    if (r.on_done) r.on_done(r.bytes);
+  }
+  CHECK(bytes == std::vector<uint64_t>{4096, 4096, 4096, 2048, 2048, 4096, 4096});
+  CHECK(fired == std::vector<uint64_t>{0, 1, 2, 3, 1005, 1006});
+  CHECK(owned_calls == 1);
+}
+
 TEST_CASE("unknown variant names list the known ones", "[fabric][memory]") {
   CHECK(error_of([] { make_topology("torus"); }) == ": unknown \"torus\" (known: full_mesh, ring, switch)");
   CHECK(error_of([] { make_collective("tree"); }) == ": unknown \"tree\" (known: direct, ring)");
