@@ -31,7 +31,7 @@ bool DramChannel::has_room(uint64_t bytes) const {
 // does not wake for them); one with an on_done waits for serve(), and so do the ones behind it.
 void DramChannel::retire() {
   double now = now_ns();
-  while (!m_in_service.empty() && !m_in_service.front().on_done && m_in_service.front().done_ns <= now + 1e-3)
+  while (!m_in_service.empty() && !m_in_service.front().callback && m_in_service.front().done_ns <= now + 1e-3)
     m_in_service.pop_front();
 }
 
@@ -61,8 +61,8 @@ void DramChannel::admit(MemRequest req) {
   (req.write ? m_bytes_written : m_bytes_read) += req.bytes;
   ++m_requests;
   MemScheduled scheduled = req.on_scheduled;
-  if (req.on_done) ++m_callbacks_in_service;
-  m_in_service.push_back({slot.done_ns, req.bytes, std::move(req.on_done)});
+  m_in_service.push_back({slot.done_ns, static_cast<bool>(req.on_done)});
+  if (req.on_done) m_callbacks.push_back({slot.done_ns, req.bytes, std::move(req.on_done)});
   if (scheduled) scheduled(req.bytes, slot.done_ns);
 }
 
@@ -73,13 +73,10 @@ void DramChannel::serve() {
   std::vector<std::pair<MemDone, uint64_t>> done;
   done.swap(m_done_scratch);  // reuses the buffer: no allocation per activation
   done.clear();
-  while (!m_in_service.empty() && m_in_service.front().done_ns <= now + 1e-3) {
-    InService& req = m_in_service.front();
-    if (req.on_done) {
-      done.emplace_back(std::move(req.on_done), req.bytes);
-      --m_callbacks_in_service;
-    }
-    m_in_service.pop_front();
+  while (!m_in_service.empty() && m_in_service.front().done_ns <= now + 1e-3) m_in_service.pop_front();
+  while (!m_callbacks.empty() && m_callbacks.front().done_ns <= now + 1e-3) {
+    done.emplace_back(std::move(m_callbacks.front().on_done), m_callbacks.front().bytes);
+    m_callbacks.pop_front();
   }
   admit_waiting();
   for (auto& [fn, bytes] : done) fn(bytes);  // may submit more requests
@@ -107,14 +104,7 @@ void DramChannel::admit_waiting() {
 void DramChannel::schedule_wake() {
   double now = now_ns();
   double next = -1.0;
-  if (m_callbacks_in_service > 0) {
-    for (const InService& s : m_in_service) {
-      if (s.on_done) {
-        next = s.done_ns;
-        break;
-      }
-    }
-  }
+  if (!m_callbacks.empty()) next = m_callbacks.front().done_ns;
   if (m_waiting_count > 0) {
     if (!m_in_service.empty() && m_in_service.size() >= m_params.queue_depth &&
         (next < 0 || m_in_service.front().done_ns < next))

@@ -67,7 +67,13 @@ class DramChannel : public sc_core::sc_module {
   void schedule_wake();
   void retire();  // drops requests that have completed and run no callback
 
-  struct InService {  // what is left of an admitted request: when it completes, and its callback
+  // Admitted requests, in completion order: a compact record each (read once, long after it was
+  // written), and the rare ones with a callback in their own queue.
+  struct InService {
+    double done_ns;
+    bool callback;
+  };
+  struct Callback {
     double done_ns;
     uint64_t bytes;
     MemDone on_done;
@@ -76,10 +82,10 @@ class DramChannel : public sc_core::sc_module {
   ChannelController* m_controller = nullptr;
   uint32_t m_index = 0;
   Fifo<InService> m_in_service;
+  Fifo<Callback> m_callbacks;
   WaitingQueues m_waiting;  // per source
   std::unique_ptr<Arbiter> m_arbiter;
   uint64_t m_waiting_count = 0;
-  uint64_t m_callbacks_in_service = 0;  // admitted requests with an on_done still to run
   bool has_room(uint64_t bytes) const;
   double m_bus_free_ns = 0.0;
   sc_core::sc_event m_wake;
