@@ -189,7 +189,7 @@ TEST_CASE("bench: prints the bare kernel's rate and each scenario's ratio to it"
   REQUIRE(r.code == 0);
   CHECK(r.out.rfind("bare SystemC kernel: ", 0) == 0);
   CHECK(r.out.find(" ratio ") != std::string::npos);
-  CHECK(r.out.find("llama2-70b tp8 dgx-h100 prefill seq2048") != std::string::npos);
+  CHECK(r.out.find("llama2-70b tp8 dgx-h100 prefill seq4096") != std::string::npos);
   args.push_back("--json");
   r = cli_test::run(args);
   REQUIRE(r.code == 0);

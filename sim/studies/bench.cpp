@@ -37,21 +37,21 @@ struct Case {
   nlohmann::json doc;
 };
 
-// Whole-model steps, long enough to time (at least 0.2 s each on the 2-core development machine
-// once the replay ran ahead of the kernel: docs/performance.md). Decode at batch 8 (the CoE
-// study's batch) and context 8192; the DGX step is a prefill, since a DGX decode step simulates in
-// about 0.1 s.
+// Whole-model steps, long enough to time: at least 0.3 s each on the idle 2-core development
+// machine after the run-ahead replay (docs/performance.md). Llama-2-7B steps now simulate in
+// 0.1-0.2 s there, so the SN40L steps are Llama-2-13B's, decode at batch 8 (the CoE study's
+// batch); the DGX step is a 70B prefill, since a DGX decode step simulates in about 0.1 s.
 std::vector<Case> bench_cases() {
-  nlohmann::json rdu = {{"machine", "sn40l-8"}, {"tp", 8}, {"scope", "model"}, {"model", "llama2-7b"}};
+  nlohmann::json rdu = {{"machine", "sn40l-8"}, {"tp", 8}, {"scope", "model"}, {"model", "llama2-13b"}};
   nlohmann::json decode = rdu, prefill = rdu, unfused = rdu, dgx = rdu;
-  decode.update({{"phase", "decode"}, {"context", 8192}, {"batch", 8}, {"fusion", "fused-ho"}});
+  decode.update({{"phase", "decode"}, {"context", 4096}, {"batch", 8}, {"fusion", "fused-ho"}});
   prefill.update({{"phase", "prefill"}, {"seq", 4096}, {"fusion", "fused-ho"}});
-  unfused.update({{"phase", "decode"}, {"context", 8192}, {"batch", 8}, {"fusion", "unfused"}});
-  dgx.update({{"machine", "dgx-h100"}, {"model", "llama2-70b"}, {"phase", "prefill"}, {"seq", 2048}});
-  return {{"llama2-7b tp8 sn40l-8 decode b8 ctx8192 fused-ho", 4096, decode},
-          {"llama2-7b tp8 sn40l-8 prefill seq4096 fused-ho", 1024, prefill},
-          {"llama2-7b tp8 sn40l-8 decode b8 ctx8192 unfused", 4096, unfused},
-          {"llama2-70b tp8 dgx-h100 prefill seq2048", 1024, dgx}};
+  unfused.update({{"phase", "decode"}, {"context", 4096}, {"batch", 8}, {"fusion", "unfused"}});
+  dgx.update({{"machine", "dgx-h100"}, {"model", "llama2-70b"}, {"phase", "prefill"}, {"seq", 4096}});
+  return {{"llama2-13b tp8 sn40l-8 decode b8 ctx4096 fused-ho", 4096, decode},
+          {"llama2-13b tp8 sn40l-8 prefill seq4096 fused-ho", 1024, prefill},
+          {"llama2-13b tp8 sn40l-8 decode b8 ctx4096 unfused", 4096, unfused},
+          {"llama2-70b tp8 dgx-h100 prefill seq4096", 1024, dgx}};
 }
 
 // This process's CPU time (user + system), seconds.
