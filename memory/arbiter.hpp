@@ -4,11 +4,11 @@
 // schedule) and round_robin (fair: the first source after the one admitted last, wrapping).
 #pragma once
 #include <cstdint>
-#include "memory/fifo.hpp"
-#include <vector>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "memory/fifo.hpp"
 #include "memory/mem_request.hpp"
 
 namespace rdusim {
@@ -64,7 +64,7 @@ class WaitingQueues {
  public:
   struct Entry {
     uint32_t source = 0;
-    SourceQueue* q = nullptr;
+    SourceQueue q;
   };
   using iterator = std::vector<Entry>::iterator;
   using const_iterator = std::vector<Entry>::const_iterator;
@@ -81,31 +81,28 @@ class WaitingQueues {
       if (it->source == source) return it;
     return m_entries.end();
   }
-  // The FIFO of `source`, made (in order) when it has none.
+  // The queue of `source`, made (in order) when it has none.
   SourceQueue& operator[](uint32_t source) {
     auto it = m_entries.begin();
     while (it != m_entries.end() && it->source < source) ++it;
-    if (it != m_entries.end() && it->source == source) return *it->q;
-    SourceQueue* q;
-    if (m_spare.empty()) {
-      m_pool.push_back(std::make_unique<SourceQueue>());
-      q = m_pool.back().get();
-    } else {
-      q = m_spare.back();
+    if (it != m_entries.end() && it->source == source) return it->q;
+    Entry e;
+    e.source = source;
+    if (!m_spare.empty()) {
+      e.q = std::move(m_spare.back());
       m_spare.pop_back();
     }
-    return *m_entries.insert(it, Entry{source, q})->q;
+    return m_entries.insert(it, std::move(e))->q;
   }
-  // Contract: the FIFO is empty.
+  // Contract: the queue is empty. Its storage is kept for the next source that waits.
   void erase(iterator it) {
-    m_spare.push_back(it->q);
+    m_spare.push_back(std::move(it->q));
     m_entries.erase(it);
   }
 
  private:
-  std::vector<Entry> m_entries;
-  std::vector<std::unique_ptr<SourceQueue>> m_pool;
-  std::vector<SourceQueue*> m_spare;
+  std::vector<Entry> m_entries;  // the queues themselves, in source order: no pointer to follow
+  std::vector<SourceQueue> m_spare;
 };
 
 class Arbiter {

@@ -88,11 +88,11 @@ void DramChannel::serve() {
 void DramChannel::admit_waiting() {
   while (m_waiting_count > 0) {
     auto it = m_waiting.find(m_arbiter->pick(m_waiting));
-    if (!has_room(it->q->front_bytes())) break;
-    MemRequest next = it->q->pop_front();
+    if (!has_room(it->q.front_bytes())) break;
+    MemRequest next = it->q.pop_front();
     --m_waiting_count;
     m_arbiter->admitted(it->source);
-    if (it->q->empty()) m_waiting.erase(it);
+    if (it->q.empty()) m_waiting.erase(it);
     admit(std::move(next));
   }
 }
@@ -111,7 +111,7 @@ void DramChannel::schedule_wake() {
       next = m_in_service.front().done_ns;
     auto it = m_waiting.find(m_arbiter->pick(m_waiting));
     double room_at =
-        m_bus_free_ns - double(m_params.queue_bytes - std::min(m_params.queue_bytes, it->q->front_bytes())) /
+        m_bus_free_ns - double(m_params.queue_bytes - std::min(m_params.queue_bytes, it->q.front_bytes())) /
                             m_params.bandwidth_gbps;
     // room_at not ahead (rounding kept the request out just now): the next completion, as ever.
     if (room_at <= now + 1e-3 && !m_in_service.empty()) room_at = m_in_service.front().done_ns;

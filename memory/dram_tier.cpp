@@ -71,22 +71,9 @@ uint32_t piece_count(uint64_t bytes, uint32_t channels, uint64_t granule) {
 }
 }  // namespace
 
-uint32_t DramTier::open_slot(Pending p) {
-  uint32_t slot;
-  if (m_free_slots.empty()) {
-    slot = static_cast<uint32_t>(m_pending.size());
-    m_pending.emplace_back();
-  } else {
-    slot = m_free_slots.back();
-    m_free_slots.pop_back();
-  }
-  m_pending[slot] = std::move(p);
-  return slot;
-}
-
 void DramTier::submit(uint64_t bytes, bool write, MemDone on_done, uint32_t source) {
   uint32_t pieces = piece_count(bytes, m_params.channels, m_params.interleave_bytes);
-  uint32_t slot = open_slot(Pending{pieces, m_ctx.trace.on(), bytes, std::move(on_done), {}, 0.0});
+  uint32_t slot = m_pending.open(Pending{pieces, m_ctx.trace.on(), bytes, std::move(on_done)});
   submit_pieces(bytes, write, source, slot, pieces, false);
 }
 
@@ -102,7 +89,7 @@ void DramTier::submit(uint64_t bytes, bool write, MemScheduled on_scheduled, uin
     m_next_channel = (m_next_channel + 1) % m_params.channels;
     return;
   }
-  uint32_t slot = open_slot(Pending{pieces, m_ctx.trace.on(), bytes, MemDone(), on_scheduled, 0.0});
+  uint32_t slot = m_pending_scheduled.open(PendingScheduled{pieces, m_ctx.trace.on(), bytes, 0.0, on_scheduled});
   submit_pieces(bytes, write, source, slot, pieces, true);
 }
 
@@ -127,7 +114,7 @@ void DramTier::submit_pieces(uint64_t bytes, bool write, uint32_t source, uint32
 
 void DramTier::piece_scheduled(void* tier, uint64_t slot, uint64_t piece_bytes, double done_ns) {
   auto* self = static_cast<DramTier*>(tier);
-  Pending& p = self->m_pending[slot];
+  PendingScheduled& p = self->m_pending_scheduled.items[slot];
   if (p.trace) self->m_completions.emplace_back(done_ns, piece_bytes);
   p.done_ns = std::max(p.done_ns, done_ns);
   if (--p.left > 0) return;
@@ -135,19 +122,19 @@ void DramTier::piece_scheduled(void* tier, uint64_t slot, uint64_t piece_bytes, 
   uint64_t bytes = p.bytes;
   double done = p.done_ns;
   p.scheduled = MemScheduled();
-  self->m_free_slots.push_back(static_cast<uint32_t>(slot));
+  self->m_pending_scheduled.free.push_back(static_cast<uint32_t>(slot));
   scheduled(bytes, done);
 }
 
 void DramTier::piece_done(void* tier, uint64_t slot, uint64_t piece_bytes) {
   auto* self = static_cast<DramTier*>(tier);
-  Pending& p = self->m_pending[slot];
+  Pending& p = self->m_pending.items[slot];
   if (p.trace) self->m_completions.emplace_back(now_ns(), piece_bytes);
   if (--p.left > 0) return;
   MemDone done = std::move(p.done);
   uint64_t bytes = p.bytes;
   p.done = MemDone();
-  self->m_free_slots.push_back(static_cast<uint32_t>(slot));
+  self->m_pending.free.push_back(static_cast<uint32_t>(slot));
   if (done) done(bytes);  // may submit more requests (and reuse the slot)
 }
 

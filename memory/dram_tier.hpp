@@ -63,19 +63,42 @@ class DramTier : public sc_core::sc_module, public ChannelController {
   double m_peak_used_bytes = 0.0;
   std::vector<std::pair<double, uint64_t>> m_completions;  // (time_ns, bytes) for the trace only
   // Requests with pieces outstanding, by slot; freed slots are reused (no allocation per request).
+  // Scheduled requests (the replay's loads, thousands outstanding) and requests with an on_done
+  // have slots of their own: the hot records stay small.
   struct Pending {
     uint32_t left = 0;
     bool trace = false;
     uint64_t bytes = 0;
     MemDone done;
-    MemScheduled scheduled;
-    double done_ns = 0.0;  // latest piece completion so far (scheduled requests)
   };
-  uint32_t open_slot(Pending p);
+  struct PendingScheduled {
+    uint32_t left = 0;
+    bool trace = false;
+    uint64_t bytes = 0;
+    double done_ns = 0.0;  // latest piece completion so far
+    MemScheduled scheduled;
+  };
+  template <typename T>
+  struct Slots {
+    std::vector<T> items;
+    std::vector<uint32_t> free;
+    uint32_t open(T p) {
+      uint32_t slot;
+      if (free.empty()) {
+        slot = static_cast<uint32_t>(items.size());
+        items.emplace_back();
+      } else {
+        slot = free.back();
+        free.pop_back();
+      }
+      items[slot] = std::move(p);
+      return slot;
+    }
+  };
   void submit_pieces(uint64_t bytes, bool write, uint32_t source, uint32_t slot, uint32_t pieces, bool scheduled);
   static void piece_scheduled(void* tier, uint64_t slot, uint64_t piece_bytes, double done_ns);
-  std::vector<Pending> m_pending;
-  std::vector<uint32_t> m_free_slots;
+  Slots<Pending> m_pending;
+  Slots<PendingScheduled> m_pending_scheduled;
   static void piece_done(void* tier, uint64_t slot, uint64_t piece_bytes);
 };
 
