@@ -111,8 +111,8 @@ void DramChannel::schedule_wake() {
       next = m_in_service.front().done_ns;
     auto it = m_waiting.find(m_arbiter->pick(m_waiting));
     double room_at =
-        m_bus_free_ns - double(m_params.queue_bytes - std::min(m_params.queue_bytes, it->q.front_bytes())) /
-                            m_params.bandwidth_gbps;
+        m_bus_free_ns -
+        double(m_params.queue_bytes - std::min(m_params.queue_bytes, it->q.front_bytes())) / m_params.bandwidth_gbps;
     // room_at not ahead (rounding kept the request out just now): the next completion, as ever.
     if (room_at <= now + 1e-3 && !m_in_service.empty()) room_at = m_in_service.front().done_ns;
     if (next < 0 || room_at < next) next = room_at;

@@ -59,8 +59,8 @@ struct MemScheduled {
 struct MemRequest {
   uint64_t bytes = 0;
   bool write = false;
-  MemDone on_done;      // called from the channel's process at completion
-  uint32_t source = 0;  // requester (a stream); waiting requests are admitted by source
+  MemDone on_done;            // called from the channel's process at completion
+  uint32_t source = 0;        // requester (a stream); waiting requests are admitted by source
   MemScheduled on_scheduled;  // called at admission with the completion time (instead of on_done)
 };
 

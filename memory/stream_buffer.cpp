@@ -165,8 +165,7 @@ void StreamBuffer::wait_committed(uint64_t n) {
 void StreamBuffer::release(uint64_t n) {
   if (n == 0) return;
   settle();
-  if (m_released + m_releasing_total + n > m_committed)
-    throw SimError("", m_name, "release of chunks never committed");
+  if (m_released + m_releasing_total + n > m_committed) throw SimError("", m_name, "release of chunks never committed");
   m_released += n;
   if (m_space_waiters > 0) m_space.notify();
 }

@@ -75,7 +75,7 @@ class StreamBuffer {
   uint64_t m_reserved = 0;
   mutable uint64_t m_committed = 0;
   mutable uint64_t m_released = 0;
-  mutable std::deque<sc_core::sc_time> m_in_flight;                         // commits ahead, sorted
+  mutable std::deque<sc_core::sc_time> m_in_flight;                       // commits ahead, sorted
   mutable std::deque<std::pair<sc_core::sc_time, uint64_t>> m_releasing;  // releases ahead, sorted
   mutable uint64_t m_releasing_total = 0;
   uint64_t m_consumer_wants = 0;

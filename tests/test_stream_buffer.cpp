@@ -90,14 +90,15 @@ TEST_CASE("a deferred commit is visible exactly at its time, to a waiting and to
   CHECK(buf.committed() == 3);
 }
 
-TEST_CASE("a release scheduled ahead frees its credit at its time, for a waiting and a run-ahead producer", "[pmu][sc]") {
+TEST_CASE("a release scheduled ahead frees its credit at its time, for a waiting and a run-ahead producer",
+          "[pmu][sc]") {
   StreamBuffer buf{"buf", 1};
   double reserved_ns = -1.0, run_ahead_at_ns = -1.0, run_ahead_now_ns = -1.0;
   sc_core::sc_spawn([&] {
     buf.reserve();
     buf.commit();
     buf.release_at(1, sc_core::sc_time_stamp() + ns(20.0));  // the consumer runs ahead to 20 ns
-    buf.reserve();                                          // waits for that release
+    buf.reserve();                                           // waits for that release
     reserved_ns = now_ns();
     buf.commit();
     buf.release_at(1, sc_core::sc_time_stamp() + ns(5.0));
