@@ -1,8 +1,10 @@
 // dataflow/replay.hpp
-// Replays mapped sections on a socket: each stage is a process that waits for its input chunks
+// Replays mapped sections on a socket: each stage is a thread that waits for its input chunks
 // (PMU stream buffers or memory loads), occupies its PCUs, and pushes output chunks against
-// credits, so stalls and backpressure come out of the simulation. Stages and loaders are spawned
-// while the simulation runs (sc_spawn), so one elaboration replays any number of sections.
+// credits, so stalls and backpressure come out of the simulation. Stages run ahead of the
+// kernel's time where their buffers already know what will happen (dataflow/replay_stage.cpp).
+// Stages and loaders start while the simulation runs (on reused sc_spawn threads), so one
+// elaboration replays any number of sections.
 #pragma once
 #include <deque>
 #include <functional>

@@ -3,8 +3,10 @@
 // latency_ns after its last byte leaves the bus. At most queue_depth requests and queue_bytes bytes
 // are admitted at once; the rest wait in per-source queues and are admitted either by priority (the
 // lowest source id first: replays number sources in pipeline order, the compiler's static schedule)
-// or round-robin (fair arbitration). Either way one stream's deep prefetch cannot starve another's. One SC_METHOD
-// activation per completion, never one per cycle.
+// or round-robin (fair arbitration). Either way one stream's deep prefetch cannot starve another's.
+// A request's completion time is fixed at admission; the channel wakes only to admit a waiting
+// request or to run an on_done callback, never once per cycle. In a tier the tier's process wakes
+// it (ChannelController); a standalone channel has its own SC_METHOD.
 #pragma once
 #include <systemc>
 
