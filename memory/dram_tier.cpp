@@ -31,20 +31,29 @@ DramTier::DramTier(sc_core::sc_module_name name, const DramTierParams& params, R
 }
 
 // A channel's wake-up: the earliest asked for stands (as for one timed notification per channel).
+// The tier's own event is notified only when the wake-up is earlier than the one it has pending,
+// and not at all while the tier serves (it notifies once at the end): a timed notification that
+// replaces an earlier one leaves a dead entry in the kernel's queue.
 void DramTier::wake_at(uint32_t channel, const sc_core::sc_time& at) {
   if (m_wake_pending[channel] && !(at < m_wake_at[channel])) return;
   m_wake_at[channel] = at;
   m_wake_pending[channel] = 1;
-  m_wake.notify(at - sc_core::sc_time_stamp());  // the earlier of two notifications wins
+  if (m_serving || (m_tier_wake_pending && !(at < m_tier_wake_at))) return;
+  m_tier_wake_at = at;
+  m_tier_wake_pending = true;
+  m_wake.notify(at - sc_core::sc_time_stamp());
 }
 
 void DramTier::serve_channels() {
   const sc_core::sc_time now = sc_core::sc_time_stamp();
+  m_tier_wake_pending = false;
+  m_serving = true;
   for (uint32_t i = 0; i < m_channels.size(); ++i) {
     if (!m_wake_pending[i] || m_wake_at[i] > now) continue;
     m_wake_pending[i] = 0;
     m_channels[i]->serve();  // may ask for wake-ups of this and other channels
   }
+  m_serving = false;
   bool any = false;
   sc_core::sc_time next;
   for (uint32_t i = 0; i < m_channels.size(); ++i) {
@@ -53,7 +62,10 @@ void DramTier::serve_channels() {
       any = true;
     }
   }
-  if (any) m_wake.notify(next > now ? next - now : sc_core::SC_ZERO_TIME);
+  if (!any) return;
+  m_tier_wake_at = next;
+  m_tier_wake_pending = true;
+  m_wake.notify(next > now ? next - now : sc_core::SC_ZERO_TIME);
 }
 
 uint64_t DramTier::bytes_moved() const {

@@ -57,6 +57,9 @@ class DramTier : public sc_core::sc_module, public ChannelController {
   std::vector<sc_core::sc_time> m_wake_at;  // per channel
   std::vector<char> m_wake_pending;
   sc_core::sc_event m_wake;
+  sc_core::sc_time m_tier_wake_at;  // m_wake's pending notification (valid when m_tier_wake_pending)
+  bool m_tier_wake_pending = false;
+  bool m_serving = false;  // inside serve_channels()
   uint32_t m_next_channel = 0;
   std::map<std::string, double> m_regions;
   double m_used_bytes = 0.0;
