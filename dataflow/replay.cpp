@@ -52,7 +52,7 @@ void Replayer::load_scheduled(void* loader, uint64_t j, uint64_t bytes, double d
   LoadRt& rt = *static_cast<LoadRt*>(loader);
   SectionRt& sec = *rt.sec;
   StageRt& st = *rt.st;
-  double t = to_ns(rt.buf->commit_at(sc_core::sc_time_stamp(), done_ns - now_ns()));  // on the kernel's time grid
+  double t = to_ns(rt.buf->commit_at(now_stamp(), done_ns - now_ns()));  // on the kernel's time grid
   if (rt.trace) {
     double from = std::min(t, std::max(rt.issued[j], rt.last_done));
     rt.self->m_ctx.trace.slice(st.load_tracks[rt.load], rt.ms->name, from, t, {{"chunk", j}, {"bytes", double(bytes)}});

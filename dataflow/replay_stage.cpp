@@ -40,11 +40,11 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
   const bool run_ahead = !collective;  // an all-reduce stage works at the kernel's time throughout
   const double chunk_t = m_socket.pcu.chunk_ns(p.cls, flops_per_chunk, p.pcus, p.chunk_rows);
   const sc_core::sc_time chunk_dt = chunk_t > 0 ? ns(chunk_t) : sc_core::SC_ZERO_TIME;
-  sc_core::sc_time at = sc_core::sc_time_stamp();
+  sc_core::sc_time at = now_stamp();
   auto catch_up = [&] {
-    const sc_core::sc_time& now = sc_core::sc_time_stamp();
+    const sc_core::sc_time& now = now_stamp();
     if (at > now) sc_core::wait(at - now);
-    at = sc_core::sc_time_stamp();
+    at = now_stamp();
   };
   auto advance = [&](double t) {
     at += ns(t);
@@ -61,7 +61,7 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
         st.waiting.set(StageWait::Kind::kOutput, &b);
         while (!b.reserve_by(at)) b.wait_release_scheduled();
         st.waiting.clear();
-        if (at < sc_core::sc_time_stamp()) at = sc_core::sc_time_stamp();
+        if (at < now_stamp()) at = now_stamp();
       }
       if (!run_ahead || bp.crosses_die) catch_up();
       send_chunk(b, bp, at);
@@ -75,7 +75,7 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
       catch_up();
       st.waiting.set(StageWait::Kind::kWriteCredits);
       st.writes->reserve();
-      at = sc_core::sc_time_stamp();
+      at = now_stamp();
       StreamBuffer* wb = st.writes.get();
       t.submit(pending, true, MemDone(&write_done, wb, 0), write_source);
       pending = 0;
@@ -97,10 +97,10 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
       if (run_ahead) {
         b.wait_scheduled(need);
         b.visible_at(need, seen);
-        at = std::max(seen, std::max(at, sc_core::sc_time_stamp()));
+        at = std::max(seen, std::max(at, now_stamp()));
       } else {
         b.wait_committed(need);
-        at = sc_core::sc_time_stamp();
+        at = now_stamp();
       }
       st.waiting.clear();
       (in.from_memory ? st.times.wait_memory_ns : st.times.wait_input_ns) += to_ns(at) - t0;
@@ -118,7 +118,7 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
       st.waiting.set(StageWait::Kind::kAllReduce, nullptr, i);
       run_collective_chunk(sec.seq, st.index, p, i);
       st.waiting.clear();
-      at = sc_core::sc_time_stamp();
+      at = now_stamp();
       t = to_ns(at) - t0;
     } else if (pipe) {
       issue_collective_chunk(pipe, i);
@@ -146,7 +146,7 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
         st.waiting.set(StageWait::Kind::kAllReduce, nullptr, emitted);
         while (!pipe->done[emitted]) sc_core::wait(pipe->completed);
         st.waiting.clear();
-        at = sc_core::sc_time_stamp();
+        at = now_stamp();
         emit(emitted++);
       }
       st.times.compute_ns += now_ns() - c0;

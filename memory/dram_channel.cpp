@@ -120,7 +120,7 @@ void DramChannel::schedule_wake() {
   if (next < 0) return;
   sc_core::sc_time delay = ns(std::max(0.0, next - now));
   if (m_controller)
-    m_controller->wake_at(m_index, sc_core::sc_time_stamp() + delay);
+    m_controller->wake_at(m_index, now_stamp() + delay);
   else
     m_wake.notify(delay);
 }

@@ -41,11 +41,11 @@ void DramTier::wake_at(uint32_t channel, const sc_core::sc_time& at) {
   if (m_serving || (m_tier_wake_pending && !(at < m_tier_wake_at))) return;
   m_tier_wake_at = at;
   m_tier_wake_pending = true;
-  m_wake.notify(at - sc_core::sc_time_stamp());
+  m_wake.notify(at - now_stamp());
 }
 
 void DramTier::serve_channels() {
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time now = now_stamp();
   m_tier_wake_pending = false;
   m_serving = true;
   for (uint32_t i = 0; i < m_channels.size(); ++i) {

@@ -10,7 +10,7 @@ namespace rdusim {
 
 void StreamBuffer::settle() const {
   if (m_in_flight.empty() && m_releasing.empty()) return;
-  const sc_core::sc_time& now = sc_core::sc_time_stamp();
+  const sc_core::sc_time& now = now_stamp();
   while (!m_in_flight.empty() && m_in_flight.front() <= now) {
     m_in_flight.pop_front();
     ++m_committed;
@@ -31,7 +31,7 @@ void StreamBuffer::reserve() {
     while (settle(), full()) {
       if (!m_releasing.empty()) {  // the next scheduled release frees a credit
         m_producer_on_event = false;
-        sc_core::wait(m_releasing.front().first - sc_core::sc_time_stamp());
+        sc_core::wait(m_releasing.front().first - now_stamp());
       } else {
         m_producer_on_event = true;
         sc_core::wait(m_space);
@@ -87,7 +87,7 @@ void StreamBuffer::commit() {
 }
 
 sc_core::sc_time StreamBuffer::commit_at(const sc_core::sc_time& base, double delay_ns) {
-  const sc_core::sc_time& now = sc_core::sc_time_stamp();
+  const sc_core::sc_time& now = now_stamp();
   if (delay_ns != m_last_delay_ns) {  // a stream's hop repeats: convert it once
     m_last_delay_ns = delay_ns;
     m_last_delay = ns(std::max(0.0, delay_ns));
@@ -150,7 +150,7 @@ void StreamBuffer::wait_committed(uint64_t n) {
     uint64_t k = n - m_committed - 1;
     if (k < m_in_flight.size()) {
       m_consumer_on_event = false;
-      sc_core::wait(m_in_flight[k] - sc_core::sc_time_stamp());
+      sc_core::wait(m_in_flight[k] - now_stamp());
     } else {
       m_consumer_on_event = true;
       sc_core::wait(m_data);
@@ -172,7 +172,7 @@ void StreamBuffer::release(uint64_t n) {
 
 void StreamBuffer::release_at(uint64_t n, const sc_core::sc_time& at) {
   if (n == 0) return;
-  const sc_core::sc_time& now = sc_core::sc_time_stamp();
+  const sc_core::sc_time& now = now_stamp();
   if (at <= now && m_releasing.empty()) {
     release(n);
     return;

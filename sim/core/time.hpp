@@ -30,7 +30,10 @@ inline double to_ns(const sc_core::sc_time& t) {
   if (!detail::default_resolution()) return t.to_seconds() * 1e9;
   return static_cast<double>(t.value()) * 1000.0 * 1e-15 * 1e9;
 }
-inline double now_ns() { return to_ns(sc_core::sc_time_stamp()); }
+// The kernel's current time: sc_time_stamp() without its out-of-line call (the simcontext's
+// accessors are inline in SystemC's header; the hot paths ask for the time at every chunk).
+inline const sc_core::sc_time& now_stamp() { return sc_core::sc_get_curr_simcontext()->time_stamp(); }
+inline double now_ns() { return to_ns(now_stamp()); }
 // Contract: throws SimError "simulated time: X ns exceeds the simulator's range" instead of
 // scheduling an overflowing (wrapped or clamped) time.
 inline sc_core::sc_time ns(double v) {
