@@ -37,7 +37,7 @@ struct Case {
   nlohmann::json doc;
 };
 
-// Whole-model steps, long enough to time: at least 0.3 s each on the idle 2-core development
+// Whole-model steps, long enough to time: 0.24-0.37 s each on the idle 2-core development
 // machine after the run-ahead replay (docs/performance.md). Llama-2-7B steps now simulate in
 // 0.1-0.2 s there, so the SN40L steps are Llama-2-13B's, decode at batch 8 (the CoE study's
 // batch); the DGX step is a 70B prefill, since a DGX decode step simulates in about 0.1 s.
