@@ -18,6 +18,9 @@ struct ReplayParams {
   double fused_pcu_fraction = 0.9;               // share of PCUs a fused section may place stages on
   double trace_bin_ns = 1000.0;                  // bandwidth counter resolution in the trace
   uint64_t collective_min_chunk_bytes = 262144;  // a collective is cut into chunks of at least this
+  // Stages run ahead of the kernel's time (dataflow/replay_stage.cpp); false: every stage waits
+  // chunk by chunk at the kernel's time, the reference the run-ahead is tested against. Speed only.
+  bool run_ahead = true;
 };
 
 // Credits a buffer of `buffer_bytes` gives a stream cut into `chunks` pieces of `chunk_bytes`: as

@@ -37,7 +37,7 @@ void Replayer::stage_body(SectionRt& sec, StageRt& st) {
   const bool collective = p.collective_bytes > 0 && m_group.fabric && m_group.ranks > 1;
   std::shared_ptr<CollectivePipe> pipe;
   if (collective && p.collective_inflight > 1) pipe = start_collective_pipe(sec.seq, st.index, p);
-  const bool run_ahead = !collective;  // an all-reduce stage works at the kernel's time throughout
+  const bool run_ahead = !collective && m_replay.run_ahead;  // an all-reduce stage: at the kernel's time
   const double chunk_t = m_socket.pcu.chunk_ns(p.cls, flops_per_chunk, p.pcus, p.chunk_rows);
   const sc_core::sc_time chunk_dt = chunk_t > 0 ? ns(chunk_t) : sc_core::SC_ZERO_TIME;
   sc_core::sc_time at = now_stamp();

@@ -136,3 +136,62 @@ TEST_CASE("whole-model TP8 results converge as the chunk count grows", "[replay]
     CHECK(std::abs(at256 - at4096) / at4096 < 0.03);
   }
 }
+
+// The run-ahead replay (stages ahead of the kernel's time, dataflow/replay_stage.cpp) against the
+// plain one (every stage waits chunk by chunk at the kernel's time, /replay/run_ahead = false):
+// the same step time and the same time for every section and every stage's compute and waits.
+// Whole-model TP8 steps on sn40l-8 at 256 chunks: decode and prefill, fused-HO and unfused,
+// Llama-2-7B and -13B (batch 8), so loads, on-chip streams, writes and all-reduces all take part.
+TEST_CASE("stages that run ahead of the kernel give the times of stages that wait chunk by chunk",
+          "[replay][sc][heavy]") {
+  struct Case {
+    const char* model;
+    Phase phase;
+    bool unfused;
+    uint32_t batch;
+  };
+  const std::vector<Case> cases = {{"llama2-7b", Phase::kDecode, false, 1},
+                                   {"llama2-7b", Phase::kPrefill, false, 1},
+                                   {"llama2-7b", Phase::kDecode, true, 1},
+                                   {"llama2-13b", Phase::kDecode, false, 8}};
+  std::vector<std::function<nlohmann::json()>> tasks;
+  for (const Case& c : cases) {
+    for (bool ahead : {true, false}) {
+      tasks.push_back([c, ahead] {
+        Scenario s = scenario(c.phase, c.unfused ? Fusion::kUnfused : Fusion::kFused);
+        s.model = c.model;
+        s.machine = "sn40l-8";
+        s.shape.tp = 8;
+        s.shape.batch = c.batch;
+        s.scope = Scope::kModel;
+        s.orchestration = c.unfused ? Orchestration::kHost : Orchestration::kDevice;
+        if (c.phase == Phase::kPrefill) s.shape.seq = 512;
+        s.chunks = 256;
+        s.machine_overrides["/replay/run_ahead"] = ahead;
+        RunOutcome o = run_scenario(s, {});
+        nlohmann::json times = nlohmann::json::array();
+        for (const auto& sec : o.sections) {
+          times.push_back(sec.result.exec_ns());
+          for (const auto& st : sec.result.stages) {
+            for (double v : {st.times.compute_ns, st.times.wait_input_ns, st.times.wait_memory_ns,
+                             st.times.wait_output_ns, st.times.end_ns - st.times.start_ns})
+              times.push_back(v);
+          }
+        }
+        return nlohmann::json{{"ns", o.total_ns}, {"times", times}};
+      });
+    }
+  }
+  auto r = run_isolated(tasks, 2);
+  for (size_t c = 0; c < cases.size(); ++c) {
+    const nlohmann::json &ahead = r[c * 2], &plain = r[c * 2 + 1];
+    INFO("case " << c << ": run-ahead " << ahead["ns"] << " ns, chunk by chunk " << plain["ns"] << " ns");
+    CHECK(ahead["ns"].get<double>() == Approx(plain["ns"].get<double>()).epsilon(1e-12));
+    REQUIRE(ahead["times"].size() == plain["times"].size());
+    for (size_t i = 0; i < ahead["times"].size(); ++i) {
+      double a = ahead["times"][i], p = plain["times"][i];
+      INFO("value " << i);
+      CHECK(a == Approx(p).epsilon(1e-9).margin(1e-6));
+    }
+  }
+}

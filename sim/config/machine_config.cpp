@@ -224,6 +224,7 @@ ReplayParams parse_replay(const JsonReader& r) {
   r.optional("fused_pcu_fraction", p.fused_pcu_fraction);
   r.optional("trace_bin_ns", p.trace_bin_ns);
   r.optional("collective_min_chunk_bytes", p.collective_min_chunk_bytes);
+  r.optional("run_ahead", p.run_ahead);
   r.check(p.collective_min_chunk_bytes >= 1, "collective_min_chunk_bytes", "must be positive");
   r.check_range("collective_min_chunk_bytes", p.collective_min_chunk_bytes, 1, uint64_t(1) << 40);
   r.check(p.chunks_per_stream >= 1 && p.chunks_per_stream <= 4096, "chunks_per_stream", "must be in [1, 4096]");
