@@ -24,14 +24,9 @@ PcuArray::PcuArray(sc_core::sc_module_name name, const PcuParams& params, RunCon
 }
 
 double PcuArray::execute(ComputeClass cls, double flops, uint32_t n_pcus, uint64_t rows) {
-  double t = occupy(cls, flops, n_pcus, rows);
-  if (t > 0) sc_core::wait(ns(t));
-  return t;
-}
-
-double PcuArray::occupy(ComputeClass cls, double flops, uint32_t n_pcus, uint64_t rows) {
   double t = chunk_ns(cls, flops, n_pcus, rows);
   account(flops, t, n_pcus);
+  if (t > 0) sc_core::wait(ns(t));
   return t;
 }
 

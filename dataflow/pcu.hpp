@@ -15,9 +15,8 @@ class PcuArray : public sc_core::sc_module {
 
   // Called from a stage's thread: occupies n_pcus for the chunk's compute time, returns the ns spent.
   double execute(ComputeClass cls, double flops, uint32_t n_pcus, uint64_t rows);
-  // The same accounting without the wait: for a stage that keeps its own time (replay run-ahead).
-  double occupy(ComputeClass cls, double flops, uint32_t n_pcus, uint64_t rows);
-  // The parts of occupy(): a chunk's time, and its accounting (a stage's chunks all take the same).
+  // The parts of execute() without the wait, for a stage that keeps its own time (replay
+  // run-ahead): a chunk's time, and its accounting (a stage's chunks all take the same).
   double chunk_ns(ComputeClass cls, double flops, uint32_t n_pcus, uint64_t rows) const;
   void account(double flops, double t, uint32_t n_pcus);
   const PcuParams& params() const { return m_params; }
