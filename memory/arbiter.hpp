@@ -36,18 +36,18 @@ class SourceQueue {
     uint64_t arg = m_args.front();
     m_args.pop_front();
     MemRequest out;
-    if (--run.count == 0) {
+    if (--run.count == 0) {  // the run's last request: the stored one, whose arg was the run's first
       out = std::move(run.proto);
       m_runs.pop_front();
+      if (out.on_done.plain()) out.on_done = out.on_done.with_arg(arg);
     } else {
       out.bytes = run.proto.bytes;
       out.write = run.proto.write;
       out.source = run.proto.source;
       out.on_scheduled = run.proto.on_scheduled;
-      if (run.proto.on_done) out.on_done = run.proto.on_done.with_arg(arg);
+      if (run.proto.on_done) out.on_done = run.proto.on_done.with_arg(arg);  // a longer run is plain
     }
     if (out.on_scheduled) out.on_scheduled.arg = arg;
-    if (out.on_done && out.on_done.plain()) out.on_done = out.on_done.with_arg(arg);
     return out;
   }
 
